@@ -1,0 +1,56 @@
+"""pytest runs every notebook in nbs/ as one test item: a failure names the notebook and the cell.
+
+Cells marked with a flag from settings.ini's `tst_flags` (`#| slow`, `#| cuda`) or `#| eval: false` are skipped,
+as `nbdev_test` does; `pytest --nb-flags slow` runs the slow ones too.
+"""
+import os
+from configparser import ConfigParser
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+
+def pytest_addoption(parser):
+    parser.addoption('--nb-flags', default='', help='space-separated notebook test flags to run (e.g. "slow")')
+
+def pytest_collect_file(parent, file_path):
+    if file_path.suffix == '.ipynb' and file_path.parent.name == 'nbs' and not file_path.name.startswith('_'):
+        return NotebookFile.from_parent(parent, path=file_path)
+
+class NotebookFile(pytest.File):
+    def collect(self):
+        yield NotebookItem.from_parent(self, name=self.path.stem)
+
+class NotebookCellError(Exception):
+    pass
+
+def _skip_flags(config):
+    cfg = ConfigParser(); cfg.read(ROOT/'settings.ini')
+    flags = set(cfg['DEFAULT'].get('tst_flags', '').split())
+    return flags - set(config.getoption('--nb-flags').split())
+
+class NotebookItem(pytest.Item):
+    def runtest(self):
+        from execnb.shell import CaptureShell
+        from nbdev.process import NBProcessor
+        from fastcore.xtras import working_directory
+        os.environ['IN_TEST'] = '1'
+        flags = _skip_flags(self.config)
+        nb = NBProcessor(self.path, process=True).nb
+        shell = CaptureShell(self.path)
+        with working_directory(self.path.parent):
+            for i, cell in enumerate(nb.cells):
+                if cell.cell_type != 'code' or 'nbdev_export(' in cell.source: continue
+                direc = getattr(cell, 'directives_', {}) or {}
+                if direc.get('eval:', [''])[0].lower() == 'false' or flags & direc.keys(): continue
+                shell.run(cell.source)
+                if shell.exc is not None:
+                    from execnb.shell import format_exc
+                    raise NotebookCellError(f"{self.path.name}, cell {i}:\n{cell.source}\n\n" + ''.join(format_exc(shell.exc)))
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, NotebookCellError): return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, f"notebook {self.path.name}"
