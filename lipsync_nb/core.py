@@ -44,6 +44,8 @@ class Config:
     stack: int = 5                   # consecutive mouths per video input (early fusion)
     detect_every: int = 10           # run the face detector every N frames, track landmarks in between
     detect_side: int = 360           # detect on frames scaled so the shorter side is about this many pixels
+    crop_scale: float = 1.4          # mouth crop side = crop_scale x the distance between the eye centres
+    cnn_every: int = 5               # while HOG misses a tracked face, confirm with the CNN detector every N detections
     max_gap: int = 12                # longest run of faceless frames filled by interpolation (frames)
     max_missing: float = 0.5         # refuse a clip when more than this fraction of frames has no face
     min_duration: float = 1.0        # refuse clips shorter than this (seconds)
@@ -85,7 +87,7 @@ class Config:
         return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in known})
 
 PREPROCESS_FIELDS = ('fps', 'sample_rate', 'mouth_size', 'n_mfcc', 'n_mels', 'mfcc_window_ms', 'mfcc_hop_ms',
-                     'detect_every', 'detect_side', 'max_gap')
+                     'detect_every', 'detect_side', 'crop_scale', 'cnn_every', 'max_gap')
 
 PRESETS = {
     'paper': Config(),

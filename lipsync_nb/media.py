@@ -13,8 +13,8 @@ import av
 from .core import *
 
 # %% auto #0
-__all__ = ['open_media', 'MediaInfo', 'probe', 'lesson_clip', 'VideoReader', 'read_frames', 'read_audio', 'write_video',
-           'make_test_video', 'expected_indices', 'make_test_audio']
+__all__ = ['open_media', 'MediaInfo', 'probe', 'lesson_clip', 'VideoReader', 'read_frames', 'prefetch', 'read_audio',
+           'write_video', 'make_test_video', 'expected_indices', 'make_test_audio']
 
 # %% ../nbs/01_media.ipynb #c005
 def _reason(e:Exception) -> str:
@@ -92,7 +92,8 @@ def _to_array(frame, gray:bool, size):
         y = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[:frame.height, :frame.width]
         return _LIMITED[y] if not frame.format.name.startswith('yuvj') else y.copy()
     w, h = size if size is not None else (frame.width, frame.height)
-    return frame.to_ndarray(format='gray' if gray else 'rgb24', width=w, height=h)
+    return frame.to_ndarray(format='gray' if gray else 'rgb24', width=w, height=h,
+                            **({'interpolation': 'BILINEAR'} if size is not None else {}))
 
 def _scaled_size(w, h, max_side):
     if not max_side or max(w, h) <= max_side: return None
@@ -165,7 +166,31 @@ def read_frames(path, fps:float=25, gray:bool=False, max_side:int|None=None, lim
         out.append(f)
     return np.stack(out)
 
-# %% ../nbs/01_media.ipynb #c015
+# %% ../nbs/01_media.ipynb #c013
+def prefetch(iterable, size:int=8):
+    "Iterate `iterable` in a background thread, keeping up to `size` items ready; exceptions are re-raised here."
+    import threading, queue
+    q, done, stop = queue.Queue(size), object(), threading.Event()
+    def work():
+        try:
+            for x in iterable:
+                while not stop.is_set():
+                    try: q.put(x, timeout=0.1); break
+                    except queue.Full: pass
+                if stop.is_set(): return
+            q.put(done)
+        except BaseException as e: q.put(e)
+    th = threading.Thread(target=work, daemon=True); th.start()
+    try:
+        while True:
+            x = q.get()
+            if x is done: return
+            if isinstance(x, BaseException): raise x
+            yield x
+    finally:
+        stop.set()
+
+# %% ../nbs/01_media.ipynb #c018
 def read_audio(path, sample_rate:int=16000, t0:float|None=None) -> np.ndarray:
     "The first audio stream of `path` as mono float32 at `sample_rate`; with `t0`, sample 0 is at time `t0` (the video's start)."
     with open_media(path) as c:
@@ -189,7 +214,7 @@ def read_audio(path, sample_rate:int=16000, t0:float|None=None) -> np.ndarray:
         y = np.concatenate([np.zeros(shift, np.float32), y]) if shift > 0 else y[-shift:]
     return y
 
-# %% ../nbs/01_media.ipynb #c018
+# %% ../nbs/01_media.ipynb #c021
 def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:int=16000, crf:int=18,
                 preset:str='veryfast', inputs=()) -> Path:
     "Encode `frames` (iterable of `(H, W, 3)` or `(H, W)` uint8) at `fps` with optional mono `audio` to an mp4 at `path`."
@@ -228,7 +253,7 @@ def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:in
                 for pkt in aus.encode(): c.mux(pkt)
     return path
 
-# %% ../nbs/01_media.ipynb #c022
+# %% ../nbs/01_media.ipynb #c025
 def _paint_index(k:int, size=(64, 64)) -> np.ndarray:
     img = np.zeros((*size, 3), np.uint8)
     img[:, :size[1] // 2] = (k // 16) * 16 + 8; img[:, size[1] // 2:] = (k % 16) * 16 + 8
@@ -285,7 +310,7 @@ def expected_indices(times, fps=25, n_out=None):
         out.append(i)
     return out
 
-# %% ../nbs/01_media.ipynb #c025
+# %% ../nbs/01_media.ipynb #c028
 def make_test_audio(path, seconds=1.5, codec='pcm_s16le', fmt=None, sample_rate=44100, channels=2):
     "A 440 Hz tone in `codec`/`fmt` at `sample_rate` with `channels`: an audio decoding fixture."
     with av.open(str(path), 'w', format=fmt) as c:
