@@ -163,18 +163,10 @@ class MouthTracker:
         self.cfg, self.path, self.fps = cfg or Config(), path, fps
         self.patch_px = int(round(PATCH_MARGIN * self.cfg.mouth_size))
         self.lms, self.found, self.patches, self.origins, self.scales = [], [], [], [], []
-        self.box = None; self.box_rel = None; self.last = None; self.misses = 0
+        self.box = None; self.box_rel = None; self.last = None; self.misses = 0; self.prev_patch = None
         self.several, self.n_hog, self.n_cnn = [], 0, 0
         self.pending = []                     # frames before the first face (held briefly so they can be cropped)
         self.t_detect = self.t_crop = 0.0
-
-    def _detect(self, gray, t):
-        boxes = detect_faces(gray, self.cfg); self.n_hog += 1
-        if len(boxes) == 0 and (self.box is None or self.misses % self.cfg.cnn_every == 0):
-            face_px = None if self.box is None else self.box[2] - self.box[0]
-            boxes = detect_faces(gray, self.cfg, cnn=True, face_px=face_px); self.n_cnn += 1
-        if len(boxes) > 1: self.several.append(t)
-        return pick_face(boxes, gray.shape, self.box)
 
     def _box_from(self, lm):
         "The next frame's face box from this frame's landmarks, in the detector's framing (learnt at the last detection)."
@@ -183,43 +175,64 @@ class MouthTracker:
         cc = c + off * side; half = k * side / 2
         return np.array([cc[0] - half, cc[1] - half, cc[0] + half, cc[1] + half], np.float32)
 
+    def _looks_tracked(self, patch) -> bool:
+        "Is the tracked face still there? Its patch must be textured and resemble the previous frame's (no cut, no black frame)."
+        if float(patch.std()) < 4.0: return False
+        if self.prev_patch is None: return True
+        ncc = cv2.matchTemplate(patch, self.prev_patch, cv2.TM_CCOEFF_NORMED)[0, 0]
+        return bool(ncc > 0.5)
+
+    def _fit_detection(self, gray, det):
+        lm = fit_landmarks(gray, det)
+        lo, hi = lm.min(0), lm.max(0); side = float(max(hi - lo))
+        dc = np.array([(det[0] + det[2]) / 2, (det[1] + det[3]) / 2]) - (lo + hi) / 2
+        self.box_rel = (dc / side, float(det[2] - det[0]) / side)
+        self.box = det[:4]
+        return lm
+
     def update(self, gray:np.ndarray):
-        t = len(self.found); t_start = time.perf_counter(); lm = None
-        if t % self.cfg.detect_every == 0 or self.box is None and t % max(1, self.cfg.detect_every // 2) == 0:
-            det = self._detect(gray, t)
-            if det is None:
-                self.misses += 1
-                if self.box is not None and self.misses > 1 or self.box is None: self.box = None
-            else:
+        t = len(self.found); t_start = time.perf_counter(); lm = None; patch = None
+        periodic = t % self.cfg.detect_every == 0
+        if self.box is not None:                                  # tracking: fit in last frame's box, then check
+            lm = fit_landmarks(gray, self.box)
+            patch = self._make_patch(gray, lm)
+            if not self._looks_tracked(patch[0]): lm, patch, periodic, self.misses = None, None, True, 0
+        elif t % max(1, self.cfg.detect_every // 2) == 0: periodic = True
+        if periodic:
+            boxes = detect_faces(gray, self.cfg); self.n_hog += 1
+            if len(boxes) == 0 and (lm is None or self.misses % self.cfg.cnn_every == self.cfg.cnn_every - 1):
+                face_px = None if self.box is None else self.box[2] - self.box[0]
+                boxes = detect_faces(gray, self.cfg, cnn=True, face_px=face_px); self.n_cnn += 1
+                if len(boxes) == 0: lm, patch = None, None           # the CNN confirms: no face
+            if len(boxes) > 1: self.several.append(t)
+            det = pick_face(boxes, gray.shape, self.box)
+            if det is not None:
                 self.misses = 0
-                lm = fit_landmarks(gray, det)
-                lo, hi = lm.min(0), lm.max(0); side = float(max(hi - lo))
-                dc = np.array([(det[0] + det[2]) / 2, (det[1] + det[3]) / 2]) - (lo + hi) / 2
-                self.box_rel = (dc / side, float(det[2] - det[0]) / side)
-                self.box = det[:4]
-        if lm is None and self.box is not None: lm = fit_landmarks(gray, self.box)
-        if lm is not None: self.box = self._box_from(lm)
+                lm = self._fit_detection(gray, det); patch = None
+            elif lm is not None: self.misses += 1                  # HOG missed a face we still track well: keep it
+        if lm is None: self.box = None
+        else: self.box = self._box_from(lm)
         self.t_detect += time.perf_counter() - t_start
         t_start = time.perf_counter()
         self.found.append(lm is not None)
         self.lms.append(lm if lm is not None else np.full((68, 2), np.nan, np.float32))
         geo = lm if lm is not None else self.last
+        self.patches.append(None); self.origins.append((0, 0)); self.scales.append(1.0)
         if geo is None:                                       # no face yet: keep the frame a little while
             self.pending.append(gray if len(self.pending) <= self.cfg.max_gap else None)
-            self.patches.append(None); self.origins.append((0, 0)); self.scales.append(1.0)
         else:
             if self.pending:
                 for i, g in enumerate(self.pending):
-                    if g is not None: self._patch(g, geo, t - len(self.pending) + i)
+                    if g is not None: self.patches[t - len(self.pending) + i], self.origins[t - len(self.pending) + i], self.scales[t - len(self.pending) + i] = self._make_patch(g, geo)
                 self.pending = []
-            self.patches.append(None); self.origins.append((0, 0)); self.scales.append(1.0)
-            self._patch(gray, geo, t)
+            self.patches[t], self.origins[t], self.scales[t] = patch if patch is not None and lm is not None else self._make_patch(gray, geo)
+            if lm is not None: self.prev_patch = self.patches[t]
         if lm is not None: self.last = lm
         self.t_crop += time.perf_counter() - t_start
 
-    def _patch(self, gray, lm, t):
+    def _make_patch(self, gray, lm):
         c = lm[48:68].mean(0); side = PATCH_MARGIN * self.cfg.crop_scale * float(_eye_distance(lm))
-        self.patches[t], self.origins[t], self.scales[t] = _square_patch(gray, c[0], c[1], side, self.patch_px)
+        return _square_patch(gray, c[0], c[1], side, self.patch_px)
 
     def finish(self) -> MouthTrack:
         t_start = time.perf_counter()
@@ -285,7 +298,7 @@ def track_mouths(path, cfg:Config|None=None, progress:bool=True, timings:dict|No
     track = tracker.finish()
     track.landmarks /= sx                                   # back to source pixels
     if timings is not None: timings.update(decode=t_decode, landmarks=tracker.t_detect + t_probe, crop=tracker.t_crop)
-    track.report.update(source_fps=reader.info.fps, resolution=f"{info.width}x{info.height}", working_scale=round(sx, 3),
+    track.report.update(t0=reader.t0, source_fps=reader.info.fps, resolution=f"{info.width}x{info.height}", working_scale=round(sx, 3),
                         crop_side_px=round(track.report['crop_side_px'] / sx, 1))
     return track
 
