@@ -12,8 +12,8 @@ from .media import probe
 from .clip import preprocess, Clip
 
 # %% auto #0
-__all__ = ['BENCH_CLIPS', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips', 'cmd_bench',
-           'build_parser', 'main']
+__all__ = ['BENCH_CLIPS', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips', 'bench_data_table',
+           'cmd_bench', 'build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -72,8 +72,24 @@ def default_bench_clips() -> list[Path]:
     if d is not None: paths += [d/n for n in BENCH_CLIPS if (d/n).exists()]
     return paths
 
+def bench_data_table(a):
+    "`lipsync_nb bench data`: phase-2 windows/s for 0, 1, 2 DataLoader workers from cached Clips."
+    from lipsync_nb.data import load_clips, bench_data, read_speakers
+    cfg = Config.preset(a.preset)
+    if a.clips: paths = [Path(p) for p in a.clips]
+    else:
+        d = shared_clips_dir()
+        paths = sorted(d.iterdir())[:a.limit] if d is not None else [data_samples_dir()/'obama_address.mp4']
+    t = time.perf_counter(); clips = load_clips(paths, cfg, progress=not a.quiet); t_load = time.perf_counter() - t
+    rows = bench_data(clips, cfg, n_items=a.windows)
+    print(format_table(rows))
+    print(f"(preset {cfg.name}: {cfg.model_mouth_size}px mouths; {len(clips)} clips loaded from the Clip cache in {t_load:.1f} s; "
+          f"{os.cpu_count()} CPUs)")
+    return 0
+
 def cmd_bench(a):
-    if a.what != 'preprocess': raise LipsyncError(None, f"unknown benchmark {a.what!r}")
+    a.preset = a.preset or ('cpu' if a.what == 'data' else 'paper')
+    if a.what == 'data': return bench_data_table(a)
     paths = [Path(p) for p in a.clips] if a.clips else default_bench_clips()
     rows = bench_preprocess(paths, Config.preset(a.preset), progress=not a.quiet)
     print(format_table(rows, ['clip', 'resolution', 'fps', 'seconds', 'decode', 'landmarks', 'crop', 'mfcc', 'total', 'x_realtime', 'face']))
@@ -91,8 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('--no-cache', action='store_true', help='recompute even if cached'); s.add_argument('-q', '--quiet', action='store_true')
     s.set_defaults(func=cmd_preprocess)
     b = sub.add_parser('bench', help='print speed tables')
-    b.add_argument('what', choices=['preprocess']); b.add_argument('clips', nargs='*', help='clips to time (default: samples)')
-    b.add_argument('--preset', default='paper'); b.add_argument('-q', '--quiet', action='store_true')
+    b.add_argument('what', choices=['preprocess', 'data']); b.add_argument('clips', nargs='*', help='clips to use (default: samples)')
+    b.add_argument('--preset', default=None, help='Config preset (default: paper for preprocess, cpu for data)')
+    b.add_argument('--limit', type=int, default=40, help='data: how many shared clips to load')
+    b.add_argument('--windows', type=int, default=2048, help='data: windows per timing')
+    b.add_argument('-q', '--quiet', action='store_true')
     b.set_defaults(func=cmd_bench)
     return p
 

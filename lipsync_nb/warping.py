@@ -48,6 +48,8 @@ def random_counts(n_source:int, rng:np.random.Generator, params:WarpParams=WarpP
     while i < n_source:
         length = int(rng.integers(params.segment_frames[0], params.segment_frames[1] + 1))
         tempo = 1.0 if rng.random() < params.p_in_sync else float(np.exp(rng.uniform(*np.log(params.tempo_range))))
+        if abs(drift) > max_shift / 2 and rng.random() < 0.7:    # lean back towards sync instead of resting on the limit
+            tempo = max(tempo, 1 / tempo) if drift > 0 else min(tempo, 1 / tempo)
         for _ in range(min(length, n_source - i)):
             acc += 1.0 / tempo
             c = int(np.floor(acc)); acc -= c
