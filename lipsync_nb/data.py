@@ -16,8 +16,9 @@ from .audio import audio_frames
 from .warping import WarpParams, random_frame_map, warp_targets, shift_range, window_targets
 
 # %% auto #0
-__all__ = ['PRE', 'stack_mouths', 'normalize_mfcc', 'ClipData', 'clip_data', 'load_clips', 'read_speakers', 'speaker_split',
-           'clip_weights', 'augment_mouths', 'make_window', 'WindowDataset', 'make_loader', 'bench_data']
+__all__ = ['MOUTH_MIRROR', 'PRE', 'stack_mouths', 'normalize_mfcc', 'mouth_points', 'ClipData', 'clip_data', 'load_clips',
+           'read_speakers', 'speaker_split', 'clip_weights', 'augment_mouths', 'augment_points', 'make_window',
+           'WindowDataset', 'make_loader', 'bench_data']
 
 # %% ../nbs/05_data.ipynb #c005
 def stack_mouths(mouths:torch.Tensor, stack:int=5) -> torch.Tensor:
@@ -28,14 +29,27 @@ def normalize_mfcc(mfcc:np.ndarray) -> np.ndarray:
     "Per-clip, per-coefficient standardization of MFCC steps `(S, 13)`: removes the microphone and the level."
     return ((mfcc - mfcc.mean(0)) / (mfcc.std(0) + 1e-5)).astype(np.float32)
 
-# %% ../nbs/05_data.ipynb #c008
+# %% ../nbs/05_data.ipynb #c009
+MOUTH_MIRROR = np.array([6, 5, 4, 3, 2, 1, 0, 11, 10, 9, 8, 7, 16, 15, 14, 13, 12, 19, 18, 17])   # points 48–67 under a horizontal flip
+
+def mouth_points(landmarks:np.ndarray) -> np.ndarray:
+    "The 20 mouth landmarks `(T, 20, 2)` in a pose-free frame: centred on the mouth, corners level, in units of the eye distance."
+    pts = landmarks[:, 48:68].astype(np.float64)
+    c = pts.mean(1, keepdims=True)
+    d = landmarks[:, 54] - landmarks[:, 48]; ang = np.arctan2(d[:, 1], d[:, 0])
+    iod = np.linalg.norm(landmarks[:, 36:42].mean(1) - landmarks[:, 42:48].mean(1), axis=1)
+    R = np.stack([np.stack([np.cos(ang), np.sin(ang)], -1), np.stack([-np.sin(ang), np.cos(ang)], -1)], 1)   # rotate by −angle
+    out = np.einsum('tij,tpj->tpi', R, pts - c) / np.maximum(iod, 1e-6)[:, None, None]
+    return np.nan_to_num(out).astype(np.float32)
+
 @dataclass
 class ClipData:
-    "A clip ready for windows: mouths `(T, S, S)` uint8, audio frames `(Ta, 20, 13)` float32, speaker id."
+    "A clip ready for windows: mouths `(T, S, S)` uint8, mouth points `(T, 20, 2)`, audio frames `(Ta, 20, 13)` float32, speaker id."
     name: str
     mouths: np.ndarray
     audio: np.ndarray
     speaker: str = ''
+    points: np.ndarray|None = None
     @property
     def n_windows(self) -> int: return max(0, min(len(self.audio), len(self.mouths) - 4) - 25 + 1)
     @property
@@ -46,7 +60,7 @@ def clip_data(clip:Clip, cfg:Config, speaker:str='') -> ClipData:
     S = cfg.model_mouth_size
     mouths = clip.mouths if S == clip.mouths.shape[1] else np.stack([cv2.resize(m, (S, S), interpolation=cv2.INTER_AREA) for m in clip.mouths])
     audio = np.ascontiguousarray(audio_frames(normalize_mfcc(clip.mfcc), cfg))
-    cd = ClipData(Path(clip.source).name, mouths, audio, speaker)
+    cd = ClipData(Path(clip.source).name, mouths, audio, speaker, mouth_points(clip.landmarks))
     if cd.n_windows < 1:
         raise LipsyncError(clip.source, f"clip too short for a window: {min(len(audio), len(mouths) - 4)} audio frames with full "
                                         f"mouth stacks, a window needs {cfg.n_audio} (1 s of audio and 0.16 s more video)")
@@ -57,7 +71,7 @@ def load_clips(paths, cfg:Config, speakers:dict|None=None, progress:bool=True) -
     return [clip_data(preprocess(p, cfg=cfg, progress=False), cfg, (speakers or {}).get(Path(p).name, Path(p).stem))
             for p in tqdm(list(paths), desc='clips', disable=not progress, leave=False)]
 
-# %% ../nbs/05_data.ipynb #c010
+# %% ../nbs/05_data.ipynb #c011
 def read_speakers(csv_path) -> dict:
     "Clip file name → speaker id, from a clips.csv (columns `file`, `speaker`)."
     with open(csv_path, newline='') as f: return {r['file']: r['speaker'] for r in csv.DictReader(f)}
@@ -80,7 +94,7 @@ def clip_weights(clips:list[ClipData], cap_seconds:float=60.0) -> np.ndarray:
     w = np.array([c.n_windows * min(1.0, cap_seconds / tot[c.speaker]) for c in clips], np.float64)
     return w / w.sum()
 
-# %% ../nbs/05_data.ipynb #c013
+# %% ../nbs/05_data.ipynb #c014
 def augment_mouths(mouths:np.ndarray, rng:np.random.Generator) -> np.ndarray:
     "One random brightness/flip/scale/rotation/translation applied to every mouth of a window `(L, S, S)` uint8."
     L, S, _ = mouths.shape
@@ -95,7 +109,14 @@ def augment_mouths(mouths:np.ndarray, rng:np.random.Generator) -> np.ndarray:
         out[i] = cv2.LUT(m[:, ::-1] if flip else m, lut)
     return out
 
-# %% ../nbs/05_data.ipynb #c015
+# %% ../nbs/05_data.ipynb #c016
+def augment_points(points:np.ndarray, rng:np.random.Generator) -> np.ndarray:
+    "One random mirror/scale for a window of mouth points `(L, 20, 2)`, plus per-point noise."
+    out = points * rng.uniform(0.9, 1.1)
+    if rng.random() < 0.5: out = out[:, MOUTH_MIRROR] * np.array([-1, 1], np.float32)
+    return (out + rng.normal(0, 0.005, out.shape)).astype(np.float32)
+
+# %% ../nbs/05_data.ipynb #c019
 PRE = 50          # local warps start this many frames before the audio window
 
 def make_window(clip:ClipData, a:int, rng:np.random.Generator, cfg:Config, warp:bool=True, augment:bool=False,
@@ -111,11 +132,14 @@ def make_window(clip:ClipData, a:int, rng:np.random.Generator, cfg:Config, warp:
     v0 = PRE - pad + s
     src = np.clip(a - PRE + fm[v0:v0 + n_v + k - 1], 0, len(clip.mouths) - 1)
     mouths = clip.mouths[src]
-    if augment: mouths = augment_mouths(mouths, rng)
+    points = clip.points[src] if clip.points is not None else np.zeros((len(src), 20, 2), np.float32)
+    if augment:
+        mouths = augment_mouths(mouths, rng)
+        points = augment_points(points, rng)
     target = window_targets(t, PRE, s, n_a, n_v)
-    return dict(audio=clip.audio[a:a + n_a], mouths=mouths, target=target.astype(np.int64), shift=s, start=a)
+    return dict(audio=clip.audio[a:a + n_a], mouths=mouths, points=points, target=target.astype(np.int64), shift=s, start=a)
 
-# %% ../nbs/05_data.ipynb #c023
+# %% ../nbs/05_data.ipynb #c026
 class WindowDataset(Dataset):
     "Windows from `clips`: phase 1 (`warp=False`, single shift) or phase 2 (per-frame warp + shift)."
     def __init__(self, clips:list[ClipData], cfg:Config, n_items:int, warp:bool=True, train:bool=True, seed:int=0,
@@ -142,7 +166,7 @@ def make_loader(ds:WindowDataset, batch_size:int, workers:int=2, shuffle:bool=Fa
                       pin_memory=str(device).startswith('cuda'), persistent_workers=workers > 0, drop_last=False,
                       prefetch_factor=4 if workers > 0 else None)
 
-# %% ../nbs/05_data.ipynb #c026
+# %% ../nbs/05_data.ipynb #c029
 def bench_data(clips:list[ClipData], cfg:Config, workers=(0, 1, 2), n_items:int=1024, batch_size:int=16) -> list[dict]:
     "Phase-2 training windows per second through a DataLoader, per worker count."
     rows = []
