@@ -53,7 +53,14 @@ class Config:
     n_audio: int = 25                # audio frames per window (1 s)
     n_video: int = 75                # video frames per window (3 s)
     model_mouth_size: int = 120      # mouths are resized to this before the video encoder
+    video_frontend: str = 'conv3d'   # 'conv3d' (SyncNet over mouth pixels) or 'landmarks' (the 20 mouth points)
+    audio_channels: tuple = (64, 192, 384, 256, 256, 512)   # SyncNet's audio stream
+    video_channels: tuple = (96, 256, 256, 256, 256, 512)   # SyncNet's lip stream
+    fc_dim: int = 512                # hidden fully connected layer of both encoders
     embed_dim: int = 1024            # encoder output size
+    pretrain_loss: str = 'contrastive'   # phase 1: 'contrastive' (SyncNet, margin) or 'infonce' (softmax over the 75 offsets)
+    margin: float = 20.0             # contrastive margin (the official code's value)
+    index_embed: int = 128           # size of the previous-index embedding fed to the decoder (not given in the paper)
     lstm_hidden: int = 512           # LSTM width (encoder and decoder)
     lstm_layers: int = 3             # LSTM depth
     mlp_hidden: tuple = (512, 256)   # decoder MLP
@@ -91,10 +98,12 @@ PREPROCESS_FIELDS = ('fps', 'sample_rate', 'mouth_size', 'n_mfcc', 'n_mels', 'mf
 
 PRESETS = {
     'paper': Config(),
-    'cpu': Config(name='cpu', model_mouth_size=48, embed_dim=128, lstm_hidden=128, lstm_layers=2,
-                  mlp_hidden=(128, 64), batch_size=16, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=30, epochs_phase2=30),
-    'tiny': Config(name='tiny', model_mouth_size=24, embed_dim=16, lstm_hidden=16, lstm_layers=1,
-                   mlp_hidden=(16, 16), batch_size=2, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=1, epochs_phase2=1),
+    'cpu': Config(name='cpu', model_mouth_size=48, audio_channels=(16, 32, 48, 48, 48, 96), video_channels=(16, 32, 48, 48, 48, 96),
+                  fc_dim=128, embed_dim=128, lstm_hidden=128, lstm_layers=3, mlp_hidden=(128, 64), index_embed=32,
+                  pretrain_loss='infonce', batch_size=16, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=30, epochs_phase2=30),
+    'tiny': Config(name='tiny', model_mouth_size=24, audio_channels=(4, 8, 8, 8, 8, 16), video_channels=(4, 8, 8, 8, 8, 16),
+                   fc_dim=16, embed_dim=16, lstm_hidden=16, lstm_layers=1, mlp_hidden=(16, 16), index_embed=8,
+                   pretrain_loss='infonce', batch_size=2, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=1, epochs_phase2=1),
 }
 
 # %% ../nbs/00_core.ipynb #c011
