@@ -31,7 +31,7 @@ class TemporalAutoencoder(nn.Module):
         super().__init__()
         H, L, n_v = cfg.lstm_hidden, cfg.lstm_layers, cfg.n_video
         self.cfg, self.start = cfg, n_v                             # index n_v is the start-of-sequence symbol
-        self.encoder = nn.LSTM(n_v, H, L, batch_first=True)
+        self.encoder = nn.LSTM(2 * n_v, H, L, batch_first=True)
         self.embed = nn.Embedding(n_v + 1, cfg.index_embed)
         self.drop = nn.Dropout(cfg.decoder_dropout)
         self.decoder = nn.LSTM(cfg.index_embed + (H if cfg.attention else 0), H, L, batch_first=True)
@@ -45,7 +45,8 @@ class TemporalAutoencoder(nn.Module):
         "Teacher forcing when `target` `(B, 25)` is given, greedy decoding otherwise."
         B, N, _ = rho.shape
         rho = rho.float()
-        rho = (rho - rho.mean(-1, keepdim=True)) / (rho.std(-1, keepdim=True) + 1e-5)   # distances on one scale per audio frame
+        z = (rho - rho.mean(-1, keepdim=True)) / (rho.std(-1, keepdim=True) + 1e-5)     # distances on one scale per audio frame
+        rho = torch.cat([z, torch.softmax(-2 * z, -1) * 8], -1)                          # and a soft "which one is nearest"
         enc_out, state = self.encoder(rho)
         proj = self.attn.V(enc_out) if self.attn is not None else None
         ctx = enc_out.new_zeros(B, self.cfg.lstm_hidden)
@@ -62,7 +63,11 @@ class TemporalAutoencoder(nn.Module):
                 lk = self.mlp(torch.cat([out, ctx], -1))
             else: lk = self.mlp(out)
             logits.append(lk)
-            prev = target[:, k] if target is not None else lk.argmax(-1)
+            if target is None: prev = lk.argmax(-1)
+            elif self.training and self.cfg.sampling_prob > 0:          # noisy teacher forcing: sometimes a slightly wrong previous index
+                jolt = torch.randint(-2, 3, (B,), device=rho.device) * (torch.rand(B, device=rho.device) < self.cfg.sampling_prob)
+                prev = (target[:, k] + jolt).clamp(0, self.cfg.n_video - 1)
+            else: prev = target[:, k]
         att = torch.stack(alphas, 1) if alphas else rho.new_zeros(B, N, N)
         return torch.stack(logits, 1), att
 
@@ -126,13 +131,15 @@ def synthetic_distances(n:int, rng:np.random.Generator, noise:float, cfg:Config)
     d = np.minimum(np.abs(j[None, None, :] - targets[..., None]), 3) / 3.0       # 0 at the match, rising to 1 three frames away
     return (d + rng.normal(0, noise, d.shape)).astype(np.float32), targets
 
-def train_on_distances(cfg:Config, noise:float, steps:int=300, batch:int=32, seed:int=0, lr:float=3e-3):
-    "Fit a `TemporalAutoencoder` on synthetic distances; returns it."
+def train_on_distances(cfg:Config, noise, steps:int=300, batch:int=32, seed:int=0, lr:float=3e-3):
+    "Fit a `TemporalAutoencoder` on synthetic distances (`noise`: a level, or a (low, high) range drawn per batch); returns it."
     rng = np.random.default_rng(seed); torch.manual_seed(seed)
+    level = (lambda: rng.uniform(*noise)) if isinstance(noise, tuple) else (lambda: noise)
     ae = TemporalAutoencoder(cfg); opt = torch.optim.Adam(ae.parameters(), lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.2)
     for _ in range(steps):
-        d, t = synthetic_distances(batch, rng, noise, cfg)
+        d, t = synthetic_distances(batch, rng, level(), cfg)
         logits, _ = ae(torch.from_numpy(d), torch.from_numpy(t))
         loss = F.cross_entropy(logits.flatten(0, 1), torch.from_numpy(t).flatten())
-        opt.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(ae.parameters(), 1.0); opt.step()
+        opt.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(ae.parameters(), 1.0); opt.step(); sched.step()
     return ae.eval()

@@ -66,6 +66,7 @@ class Config:
     mlp_hidden: tuple = (512, 256)   # decoder MLP
     attention: bool = True           # False = the paper's "no att." ablation
     decoder_dropout: float = 0.1     # dropout on the previous-step output embedding
+    sampling_prob: float = 0.0       # noisy teacher forcing: chance that the decoder is fed a previous index off by up to ±2 in training
     # -- training (paper §3.4) --
     batch_size: int = 4
     lr: float = 1e-6
