@@ -80,8 +80,9 @@ class LipSyncModel(nn.Module):
         self.encoders = Encoders(cfg)
         self.autoencoder = TemporalAutoencoder(cfg)
 
-    def forward(self, audio, video, target=None) -> dict:
+    def forward(self, audio, video, target=None, encoders_only:bool=False) -> dict:
         d = self.encoders(audio, video)
+        if encoders_only: return dict(distances=d)               # phase 1 (through DDP's forward, so gradients sync)
         logits, att = self.autoencoder(d, target)
         return dict(logits=logits, distances=d, attention=att)
 

@@ -13,7 +13,7 @@ from .clip import preprocess, Clip
 
 # %% auto #0
 __all__ = ['BENCH_CLIPS', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips', 'bench_data_table',
-           'cmd_bench', 'build_parser', 'main']
+           'cmd_bench', 'cmd_train', 'build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -97,7 +97,21 @@ def cmd_bench(a):
     print(f"(seconds per step; x_realtime = clip seconds / total; face models and librosa loaded once in {rows[0]['models_load']:.2f} s, not counted)")
     return 0
 
-# %% ../nbs/13_cli.ipynb #c008
+# %% ../nbs/13_cli.ipynb #c009
+def cmd_train(a):
+    from lipsync_nb.training import TrainOptions, train
+    over = {k: v for k, v in dict(video_frontend=a.frontend, lr=a.lr, batch_size=a.batch_size).items() if v is not None}
+    cfg = Config.preset(a.preset, **over)
+    opts = TrainOptions(clips=a.clips, out=a.out, phase=a.phase, resume=a.resume, epochs=(a.epochs1, a.epochs2),
+                        windows_per_epoch=a.windows_per_epoch, val_windows=a.val_windows, workers=a.workers, device=a.device,
+                        amp=not a.no_amp, checkpoint_every=a.checkpoint_every, max_steps=a.max_steps, seed=a.seed,
+                        progress=not a.quiet, init_from=a.init_from)
+    Path(a.out).mkdir(parents=True, exist_ok=True)
+    train(cfg, opts)
+    print(f"done: checkpoints and metrics.jsonl in {a.out}")
+    return 0
+
+# %% ../nbs/13_cli.ipynb #c010
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='lipsync_nb', description="End-to-end lip synchronization (Shalev & Wolf, WACV 2020).")
     sub = p.add_subparsers(dest='command', required=True)
@@ -107,6 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('--preset', default='paper', help='Config preset (preprocessing is the same in all)')
     s.add_argument('--no-cache', action='store_true', help='recompute even if cached'); s.add_argument('-q', '--quiet', action='store_true')
     s.set_defaults(func=cmd_preprocess)
+    t = sub.add_parser('train', help='train phase 1, phase 2 or both on a folder of clips')
+    t.add_argument('--preset', default='cpu'); t.add_argument('--clips', required=True, help='folder of clips (clips.csv beside it gives speakers)')
+    t.add_argument('--out', required=True, help='run folder: checkpoints, metrics.jsonl'); t.add_argument('--phase', choices=['1', '2', 'both'], default='both')
+    t.add_argument('--resume', action='store_true'); t.add_argument('--epochs1', type=int); t.add_argument('--epochs2', type=int)
+    t.add_argument('--windows-per-epoch', type=int, default=2048); t.add_argument('--val-windows', type=int, default=256)
+    t.add_argument('--workers', type=int, default=2); t.add_argument('--device'); t.add_argument('--no-amp', action='store_true')
+    t.add_argument('--checkpoint-every', type=int, default=200); t.add_argument('--max-steps', type=int)
+    t.add_argument('--frontend', choices=['conv3d', 'landmarks']); t.add_argument('--lr', type=float); t.add_argument('--batch-size', type=int)
+    t.add_argument('--seed', type=int, default=0); t.add_argument('--init-from'); t.add_argument('-q', '--quiet', action='store_true')
+    t.set_defaults(func=cmd_train)
     b = sub.add_parser('bench', help='print speed tables')
     b.add_argument('what', choices=['preprocess', 'data']); b.add_argument('clips', nargs='*', help='clips to use (default: samples)')
     b.add_argument('--preset', default=None, help='Config preset (default: paper for preprocess, cpu for data)')

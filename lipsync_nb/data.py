@@ -82,7 +82,7 @@ def speaker_split(speakers:dict, val_fraction:float=0.2, seed:int=0, always_trai
     for clip, spk in sorted(speakers.items()): by.setdefault(spk, []).append(clip)
     spks = sorted(s for s in by if s not in always_train)
     rng = np.random.default_rng(seed); rng.shuffle(spks)
-    val_spk = set(spks[:max(1, int(round(val_fraction * len(by))))])
+    val_spk = set(spks[:min(len(by) - 1, max(1, int(round(val_fraction * len(by)))))])   # never every speaker
     train = sorted(c for s, cs in by.items() if s not in val_spk for c in cs)
     val = sorted(c for s, cs in by.items() if s in val_spk for c in cs)
     return train, val
@@ -160,11 +160,12 @@ class WindowDataset(Dataset):
         w['clip'] = c
         return w
 
-def make_loader(ds:WindowDataset, batch_size:int, workers:int=2, shuffle:bool=False, device:str='cpu', sampler=None) -> DataLoader:
+def make_loader(ds:WindowDataset, batch_size:int, workers:int=2, shuffle:bool=False, device:str='cpu', sampler=None,
+                generator:torch.Generator|None=None) -> DataLoader:
     "A DataLoader over `ds` with `workers` processes, pinned memory on CUDA, persistent workers."
     return DataLoader(ds, batch_size=batch_size, shuffle=shuffle and sampler is None, sampler=sampler, num_workers=workers,
                       pin_memory=str(device).startswith('cuda'), persistent_workers=workers > 0, drop_last=False,
-                      prefetch_factor=4 if workers > 0 else None)
+                      prefetch_factor=4 if workers > 0 else None, generator=generator)
 
 # %% ../nbs/05_data.ipynb #c029
 def bench_data(clips:list[ClipData], cfg:Config, workers=(0, 1, 2), n_items:int=1024, batch_size:int=16) -> list[dict]:

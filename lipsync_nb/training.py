@@ -191,7 +191,9 @@ def prepare_clips(opts:TrainOptions, cfg:Config, rank:int=0) -> tuple[list[ClipD
             except LipsyncError as e: warn(p, f"skipped: {e.problem}")
         out[group] = cds
     if not out['train']: raise LipsyncError(opts.clips if not isinstance(opts.clips, list) else None, "no usable clip to train on")
-    if not out['val']: out['val'] = out['train'][-1:]
+    if not out['val']:
+        warn(None, "only one speaker: validating on a training clip (the numbers will flatter the model)")
+        out['val'] = out['train'][-1:]
     return out['train'], out['val']
 
 def _finite(loss:torch.Tensor, step:int, out:Path):
@@ -212,8 +214,8 @@ def train_phase(phase:int, cfg:Config, opts:TrainOptions, train_clips, val_clips
     ds = WindowDataset(train_clips, cfg, opts.windows_per_epoch, warp=(phase == 2), train=True, seed=opts.seed)
     sampler = EpochSampler(len(ds), cfg.batch_size, opts.seed, rank, world)
     total = epochs * sampler.batches_per_epoch()
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(total, opts.warmup))   # the schedule ignores max_steps: a stop is not a plan
     if opts.max_steps: total = min(total, opts.max_steps)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(total, opts.warmup))
     use_amp = opts.amp and device.startswith('cuda')
     scaler = torch.amp.GradScaler('cuda') if use_amp and not torch.cuda.is_bf16_supported() else None
     step, epoch, start_batch = 0, 0, 0
@@ -228,8 +230,9 @@ def train_phase(phase:int, cfg:Config, opts:TrainOptions, train_clips, val_clips
         net = nn.parallel.DistributedDataParallel(model, device_ids=[int(device.split(':')[1])] if device.startswith('cuda') else None,
                                                   find_unused_parameters=(phase == 1))
     val_loaders = {k: make_loader(WindowDataset(val_clips, cfg, opts.val_windows, warp=(k == 'per_frame'), train=False, seed=opts.seed + 7),
-                                  cfg.batch_size * 2, workers=0) for k in ('single_shift', 'per_frame')}
-    loader = make_loader(ds, cfg.batch_size, workers=opts.workers, device=device, sampler=sampler)
+                                  cfg.batch_size * 2, workers=0, generator=torch.Generator().manual_seed(0)) for k in ('single_shift', 'per_frame')}
+    loader = make_loader(ds, cfg.batch_size, workers=opts.workers, device=device, sampler=sampler,
+                         generator=torch.Generator().manual_seed(opts.seed))      # keeps the loader off the global RNG
     log = out/'metrics.jsonl'
     best = None
     while epoch < epochs and step < total:
@@ -240,10 +243,7 @@ def train_phase(phase:int, cfg:Config, opts:TrainOptions, train_clips, val_clips
         for i, b in enumerate(loader, start=start_batch):
             audio, video, tgt = b['audio'].to(device, non_blocking=True), video_input(b, cfg).to(device, non_blocking=True), b['target'].to(device)
             with autocast(device, use_amp):
-                if phase == 1:
-                    enc = net.module.encoders if world > 1 else net.encoders
-                    d = (net(audio, video, tgt)['distances'] if False else enc(audio, video))
-                    loss = pretrain_loss(d.float(), tgt, cfg)
+                if phase == 1: loss = pretrain_loss(net(audio, video, encoders_only=True)['distances'].float(), tgt, cfg)
                 else:
                     loss = F.cross_entropy(net(audio, video, tgt)['logits'].float().flatten(0, 1), tgt.flatten())
             _finite(loss, step, ck_path)
@@ -264,7 +264,9 @@ def train_phase(phase:int, cfg:Config, opts:TrainOptions, train_clips, val_clips
         if finished_epoch: epoch += 1; start_batch = 0
         else: start_batch = i + 1
         if rank == 0:
+            rng = _rng_state()                          # validation must not move the training's random streams
             metrics = evaluate(model, val_loaders, cfg, device, use_amp)
+            _set_rng_state(rng)
             row = dict(phase=phase, epoch=epoch, step=step, loss=float(np.mean(losses)) if losses else None,
                        lr=sched.get_last_lr()[0], windows_per_s=round(n_win / max(train_time, 1e-9), 1), **metrics)
             with open(log, 'a') as f: f.write(json.dumps(row) + '\n')
