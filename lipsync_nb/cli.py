@@ -13,7 +13,7 @@ from .clip import preprocess, Clip
 
 # %% auto #0
 __all__ = ['BENCH_CLIPS', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips', 'bench_data_table',
-           'cmd_bench', 'cmd_train', 'build_parser', 'main']
+           'cmd_bench', 'cmd_align', 'cmd_train', 'build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -98,6 +98,21 @@ def cmd_bench(a):
     return 0
 
 # %% ../nbs/13_cli.ipynb #c009
+def cmd_align(a):
+    from lipsync_nb.inference import align_video, FrameMap, map_accuracy
+    fm = align_video(a.video, a.audio, a.out, a.checkpoint, a.map, a.device, overwrite=a.yes, progress=not a.quiet)
+    st = fm.stats()
+    print(f"{Path(a.out).name if a.out else 'map'}: {st['frames']} frames at {fm.fps:g} fps for {st['frames'] / fm.fps:.2f} s of audio; "
+          f"global offset {fm.global_offset_frames:+d} frames; duplicated {st['duplicated']:.1%}, deleted {st['deleted']:.1%}, "
+          f"mean confidence {st['mean_confidence']:.2f}")
+    if a.truth:
+        truth = np.array(json.loads(Path(a.truth).read_text())['frame_map'])
+        acc = map_accuracy(fm.frame_map, truth)
+        print(f"against {Path(a.truth).name}: mean error {acc['mean_err']:.2f} frames, exact {acc['exact']:.1%}, "
+              f"within one frame {acc['within_1']:.1%} ({acc['frames']} frames)")
+    return 0
+
+# %% ../nbs/13_cli.ipynb #c011
 def cmd_train(a):
     from lipsync_nb.training import TrainOptions, train
     over = {k: v for k, v in dict(video_frontend=a.frontend, lr=a.lr, batch_size=a.batch_size).items() if v is not None}
@@ -111,7 +126,7 @@ def cmd_train(a):
     print(f"done: checkpoints and metrics.jsonl in {a.out}")
     return 0
 
-# %% ../nbs/13_cli.ipynb #c010
+# %% ../nbs/13_cli.ipynb #c012
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='lipsync_nb', description="End-to-end lip synchronization (Shalev & Wolf, WACV 2020).")
     sub = p.add_subparsers(dest='command', required=True)
@@ -121,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('--preset', default='paper', help='Config preset (preprocessing is the same in all)')
     s.add_argument('--no-cache', action='store_true', help='recompute even if cached'); s.add_argument('-q', '--quiet', action='store_true')
     s.set_defaults(func=cmd_preprocess)
+    al = sub.add_parser('align', help='re-time VIDEO so its lips follow AUDIO')
+    al.add_argument('video'); al.add_argument('audio'); al.add_argument('-o', '--out', help='the re-timed video (.mp4)')
+    al.add_argument('--map', help='write the frame map here (.json)'); al.add_argument('--checkpoint', help='model (default: the shipped cpu model)')
+    al.add_argument('--truth', help='a known frame map (.json) to report accuracy against'); al.add_argument('--device')
+    al.add_argument('-y', '--yes', action='store_true', help='overwrite existing outputs'); al.add_argument('-q', '--quiet', action='store_true')
+    al.set_defaults(func=cmd_align)
     t = sub.add_parser('train', help='train phase 1, phase 2 or both on a folder of clips')
     t.add_argument('--preset', default='cpu'); t.add_argument('--clips', required=True, help='folder of clips (clips.csv beside it gives speakers)')
     t.add_argument('--out', required=True, help='run folder: checkpoints, metrics.jsonl'); t.add_argument('--phase', choices=['1', '2', 'both'], default='both')
