@@ -122,7 +122,7 @@ def time_preset(cfg:Config, batch:int=8, repeats:int=3, device:str='cpu') -> dic
                 encoders=count_parameters(m.encoders), autoencoder=count_parameters(m.autoencoder),
                 batch=batch, seconds_per_batch=round(dt, 3), windows_per_s=round(batch / dt, 1))
 
-# %% ../nbs/07_autoencoder.ipynb #c015
+# %% ../nbs/07_autoencoder.ipynb #c016
 def synthetic_distances(n:int, rng:np.random.Generator, noise:float, cfg:Config):
     "Distance matrices `(n, 25, 75)` whose true match (from random warps + shifts) is nearest, plus Gaussian noise; and targets."
     from lipsync_nb.data import ClipData, make_window

@@ -13,7 +13,7 @@ from .clip import preprocess, Clip
 
 # %% auto #0
 __all__ = ['BENCH_CLIPS', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips', 'bench_data_table',
-           'cmd_bench', 'cmd_align', 'cmd_train', 'build_parser', 'main']
+           'bench_model_table', 'torch_threads', 'cmd_bench', 'cmd_align', 'cmd_train', 'build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -88,7 +88,24 @@ def bench_data_table(a):
           f"{os.cpu_count()} CPUs)")
     return 0
 
+def bench_model_table(a):
+    "`lipsync_nb bench model`: parameters and forward+backward windows/s per preset on this machine."
+    from lipsync_nb.autoencoder import time_preset
+    device = a.device or default_device()
+    presets = [a.preset] if a.preset else ['tiny', 'cpu', 'cpu+landmarks', 'paper']
+    rows = []
+    for name in presets:
+        cfg = Config.preset('cpu', video_frontend='landmarks') if name == 'cpu+landmarks' else Config.preset(name)
+        rows.append(time_preset(cfg, batch=cfg.batch_size if name != 'tiny' else 8, repeats=1 if name == 'paper' and device == 'cpu' else 3, device=device))
+    print(format_table(rows))
+    print(f"(device {device}, {torch_threads()} torch threads; phase-2 training steps with random inputs)")
+    return 0
+
+def torch_threads():
+    import torch; return torch.get_num_threads()
+
 def cmd_bench(a):
+    if a.what == 'model': return bench_model_table(a)
     a.preset = a.preset or ('cpu' if a.what == 'data' else 'paper')
     if a.what == 'data': return bench_data_table(a)
     paths = [Path(p) for p in a.clips] if a.clips else default_bench_clips()
@@ -153,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--seed', type=int, default=0); t.add_argument('--init-from'); t.add_argument('-q', '--quiet', action='store_true')
     t.set_defaults(func=cmd_train)
     b = sub.add_parser('bench', help='print speed tables')
-    b.add_argument('what', choices=['preprocess', 'data']); b.add_argument('clips', nargs='*', help='clips to use (default: samples)')
+    b.add_argument('what', choices=['preprocess', 'data', 'model']); b.add_argument('--device'); b.add_argument('clips', nargs='*', help='clips to use (default: samples)')
     b.add_argument('--preset', default=None, help='Config preset (default: paper for preprocess, cpu for data)')
     b.add_argument('--limit', type=int, default=40, help='data: how many shared clips to load')
     b.add_argument('--windows', type=int, default=2048, help='data: windows per timing')

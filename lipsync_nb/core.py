@@ -60,6 +60,8 @@ class Config:
     embed_dim: int = 1024            # encoder output size
     pretrain_loss: str = 'contrastive'   # phase 1: 'contrastive' (SyncNet, margin) or 'infonce' (softmax over the 75 offsets)
     margin: float = 20.0             # contrastive margin (the official code's value)
+    unit_embeddings: bool = False    # L2-normalize embeddings (distances in [0, 2]); the paper does not
+    temperature: float = 1.0         # InfoNCE logits are −distance / temperature
     index_embed: int = 128           # size of the previous-index embedding fed to the decoder (not given in the paper)
     lstm_hidden: int = 512           # LSTM width (encoder and decoder)
     lstm_layers: int = 3             # LSTM depth
@@ -101,7 +103,7 @@ PRESETS = {
     'paper': Config(),
     'cpu': Config(name='cpu', model_mouth_size=48, audio_channels=(16, 32, 48, 48, 48, 96), video_channels=(16, 32, 48, 48, 48, 96),
                   fc_dim=128, embed_dim=128, lstm_hidden=128, lstm_layers=3, mlp_hidden=(128, 64), index_embed=32,
-                  pretrain_loss='infonce', batch_size=16, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=30, epochs_phase2=30),
+                  pretrain_loss='infonce', unit_embeddings=True, temperature=0.1, batch_size=16, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=30, epochs_phase2=30),
     'tiny': Config(name='tiny', model_mouth_size=24, audio_channels=(4, 8, 8, 8, 8, 16), video_channels=(4, 8, 8, 8, 8, 16),
                    fc_dim=16, embed_dim=16, lstm_hidden=16, lstm_layers=1, mlp_hidden=(16, 16), index_embed=8,
                    pretrain_loss='infonce', batch_size=2, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=1, epochs_phase2=1),
@@ -156,6 +158,8 @@ def atomic_write(path, mode:str='wb'):
     except OSError as e: raise LipsyncError(path, f"cannot write here ({e.strerror})") from None
     try:
         with os.fdopen(fd, mode) as f: yield f
+        mask = os.umask(0); os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)                      # mkstemp makes 0600 files: give outputs the usual permissions
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError): os.unlink(tmp)

@@ -106,10 +106,16 @@ class Encoders(nn.Module):
         "Audio `(B, Na, 20, 13)` and mouths `(B, Nv+4, S, S)` (or points `(B, Nv+4, 20, 2)`) → `(B, Na, E)`, `(B, Nv, E)`."
         B, Na = audio.shape[:2]
         a = self.audio(audio.reshape(B * Na, *audio.shape[2:])).view(B, Na, -1)
-        return a, self.video(video)
+        v = self.video(video)
+        if self.cfg.unit_embeddings: a, v = F.normalize(a, dim=-1), F.normalize(v, dim=-1)
+        return a, v
 
     def forward(self, audio, video) -> torch.Tensor:
         a, v = self.embed(audio, video)
+        return torch.cdist(a.float(), v.float())
+
+    def distances(self, a:torch.Tensor, v:torch.Tensor) -> torch.Tensor:
+        "Euclidean distances between embeddings (of unit length when `unit_embeddings`)."
         return torch.cdist(a.float(), v.float())
 
 # %% ../nbs/06_encoders.ipynb #c017
@@ -118,13 +124,13 @@ def contrastive_loss(d:torch.Tensor, target:torch.Tensor, margin:float=20.0) -> 
     pos = F.one_hot(target, d.shape[-1]).bool()
     return d[pos].pow(2).mean() + F.relu(margin - d[~pos]).pow(2).mean()
 
-def infonce_loss(d:torch.Tensor, target:torch.Tensor) -> torch.Tensor:
-    "Cross-entropy of `softmax(−d)` over the video inputs against the synchronized one."
-    return F.cross_entropy(-d.flatten(0, 1), target.flatten())
+def infonce_loss(d:torch.Tensor, target:torch.Tensor, temperature:float=1.0) -> torch.Tensor:
+    "Cross-entropy of `softmax(−d / temperature)` over the video inputs against the synchronized one."
+    return F.cross_entropy(-d.flatten(0, 1) / temperature, target.flatten())
 
 def pretrain_loss(d, target, cfg:Config) -> torch.Tensor:
     "The phase-1 loss the `Config` names."
-    return contrastive_loss(d, target, cfg.margin) if cfg.pretrain_loss == 'contrastive' else infonce_loss(d, target)
+    return contrastive_loss(d, target, cfg.margin) if cfg.pretrain_loss == 'contrastive' else infonce_loss(d, target, cfg.temperature)
 
 def argmin_accuracy(d:torch.Tensor, target:torch.Tensor) -> float:
     "Share of audio frames whose nearest video input is the right one."

@@ -1,0 +1,47 @@
+"""The `align` command end to end (with an untrained tiny model: the machinery, not the accuracy)."""
+import json
+from pathlib import Path
+import numpy as np, pytest
+from lipsync_nb.core import Config, data_samples_dir
+from lipsync_nb.autoencoder import LipSyncModel
+from lipsync_nb.training import save_checkpoint
+from lipsync_nb.inference import FrameMap, retime_video
+from lipsync_nb.media import probe, read_frames, make_test_video
+from lipsync_nb.cli import main
+
+SAMPLE = data_samples_dir()/'obama_address.mp4'
+RETIMED = data_samples_dir()/'obama_address_retimed.wav'
+TRUTH = data_samples_dir()/'obama_address_retimed_truth.json'
+
+@pytest.fixture(scope='module')
+def tiny_ck(tmp_path_factory):
+    cfg = Config.preset('tiny')
+    return save_checkpoint(tmp_path_factory.mktemp('ck')/'tiny.pt', LipSyncModel(cfg), cfg, 0, 0, 2)
+
+def test_align_cli(tmp_path, tiny_ck, capsys):
+    out, mp = tmp_path/'out.mp4', tmp_path/'map.json'
+    assert main(['align', str(SAMPLE), str(RETIMED), '-o', str(out), '--map', str(mp), '--checkpoint', str(tiny_ck),
+                 '--truth', str(TRUTH), '-q']) == 0
+    text = capsys.readouterr().out
+    assert 'frames at 25 fps' in text and 'against obama_address_retimed_truth.json' in text
+    m = json.loads(mp.read_text())
+    n = len(json.loads(TRUTH.read_text())['frame_map'])
+    assert m['fps'] == 25 and len(m['frame_map']) == n and len(m['confidence']) == n and 'global_offset_frames' in m
+    assert abs(probe(out).duration - n / 25) < 0.1                         # output lasts as long as the audio
+    assert main(['align', str(SAMPLE), str(RETIMED), '-o', str(out), '--checkpoint', str(tiny_ck), '-q']) == 2   # exists, no -y
+    assert 'output exists' in capsys.readouterr().err
+    assert main(['align', str(SAMPLE), str(RETIMED), '-o', str(out), '--checkpoint', str(tiny_ck), '-q', '-y']) == 0
+
+def test_align_refuses_bad_checkpoint(tmp_path, capsys):
+    (tmp_path/'bad.pt').write_bytes(b'not a checkpoint')
+    assert main(['align', str(SAMPLE), str(RETIMED), '-o', str(tmp_path/'o.mp4'), '--checkpoint', str(tmp_path/'bad.pt'), '-q']) == 2
+    assert 'corrupt or unreadable checkpoint' in capsys.readouterr().err
+    assert not (tmp_path/'o.mp4').exists()
+
+def test_retime_shows_the_mapped_frames(tmp_path):
+    from lipsync_nb.media import _read_index
+    src = make_test_video(tmp_path/'numbered.mp4', np.arange(50) / 25, rate=25)
+    fm = np.array([0, 0, 1, 3, 3, 3, 4, 10, 11, 12, 30, 49])
+    out = retime_video(src, fm, tmp_path/'re.mp4', progress=False)
+    got = [_read_index(f) for f in read_frames(out, gray=True)]
+    assert got == fm.tolist()
