@@ -18,8 +18,8 @@ from .autoencoder import LipSyncModel, video_input
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'EpochSampler', 'save_checkpoint', 'load_checkpoint', 'model_from_checkpoint', 'window_shift',
-           'evaluate', 'autocast', 'dist_info', 'setup_distributed', 'TrainOptions', 'prepare_clips', 'train_phase',
-           'train', 'learning_curves']
+           'syncnet_window_shift', 'evaluate', 'autocast', 'dist_info', 'setup_distributed', 'TrainOptions',
+           'prepare_clips', 'train_phase', 'train', 'learning_curves']
 
 # %% ../nbs/08_training.ipynb #c005
 class EpochSampler(Sampler):
@@ -94,6 +94,13 @@ def window_shift(index:torch.Tensor) -> torch.Tensor:
     k = torch.arange(index.shape[1], device=index.device)
     return (25 + k - index).median(1).values
 
+def syncnet_window_shift(d:torch.Tensor, max_shift:int=25) -> torch.Tensor:
+    "SyncNet's shift per window `(B,)`: the shift whose diagonal of `d` `(B, 25, 75)` has the smallest mean distance."
+    B, Na, Nv = d.shape; pad = (Nv - Na) // 2; k = torch.arange(Na, device=d.device)
+    shifts = torch.arange(-max_shift, max_shift + 1, device=d.device)
+    means = torch.stack([d[:, k, pad + k - s].mean(1) for s in shifts], 1)
+    return shifts[means.argmin(1)]
+
 @torch.no_grad()
 def evaluate(model, loaders:dict, cfg:Config, device:str='cpu', amp:bool=False) -> dict:
     "Table 2 and Table 3 metrics for the autoencoder and for argmin over the encoder distances."
@@ -107,7 +114,7 @@ def evaluate(model, loaders:dict, cfg:Config, device:str='cpu', amp:bool=False) 
             idx, arg = r['index'], r['distances'].argmin(-1)
             errs.append((idx - tgt).abs().float().flatten().cpu()); errs_arg.append((arg - tgt).abs().float().flatten().cpu())
             if name == 'single_shift':
-                sh.append(window_shift(idx).cpu()); sh_arg.append(window_shift(arg).cpu()); sh_true.append(b['shift'])
+                sh.append(window_shift(idx).cpu()); sh_arg.append(syncnet_window_shift(r['distances'].float()).cpu()); sh_true.append(b['shift'])
         e, ea = torch.cat(errs), torch.cat(errs_arg)
         out[f'{name}/frame_mean_err'] = e.mean().item(); out[f'{name}/frame_exact'] = (e == 0).float().mean().item()
         out[f'{name}/argmin_frame_mean_err'] = ea.mean().item(); out[f'{name}/argmin_frame_exact'] = (ea == 0).float().mean().item()
@@ -115,11 +122,12 @@ def evaluate(model, loaders:dict, cfg:Config, device:str='cpu', amp:bool=False) 
             t = torch.cat(sh_true); se, sa = (torch.cat(sh) - t).abs().float(), (torch.cat(sh_arg) - t).abs().float()
             out['single_shift/shift_mean_err'] = se.mean().item(); out['single_shift/shift_exact'] = (se == 0).float().mean().item()
             out['single_shift/shift_max_err'] = se.max().item()
-            out['single_shift/argmin_shift_mean_err'] = sa.mean().item(); out['single_shift/argmin_shift_exact'] = (sa == 0).float().mean().item()
+            out['single_shift/syncnet_shift_mean_err'] = sa.mean().item(); out['single_shift/syncnet_shift_exact'] = (sa == 0).float().mean().item()
+            out['single_shift/syncnet_shift_max_err'] = sa.max().item()
     model.train()
     return out
 
-# %% ../nbs/08_training.ipynb #c012
+# %% ../nbs/08_training.ipynb #c013
 def autocast(device:str, enabled:bool):
     "bf16 (or fp16) autocast on CUDA when `enabled`, else a no-op context."
     if not enabled or not str(device).startswith('cuda'): return contextlib.nullcontext()
@@ -138,7 +146,7 @@ def setup_distributed(device:str) -> tuple[int, int, str]:
         if device.startswith('cuda'): torch.cuda.set_device(local); device = f'cuda:{local}'
     return rank, world, device
 
-# %% ../nbs/08_training.ipynb #c014
+# %% ../nbs/08_training.ipynb #c015
 @dataclass
 class TrainOptions:
     "How to run training (what is not the model's business: data, steps, devices, files)."
@@ -271,7 +279,7 @@ def train_phase(phase:int, cfg:Config, opts:TrainOptions, train_clips, val_clips
                        lr=sched.get_last_lr()[0], windows_per_s=round(n_win / max(train_time, 1e-9), 1), **metrics)
             with open(log, 'a') as f: f.write(json.dumps(row) + '\n')
             save_checkpoint(ck_path, model, cfg, step, epoch, phase, opt, sched, scaler, batch_in_epoch=start_batch, metrics=row)
-            key = 'single_shift/argmin_frame_exact' if phase == 1 else 'per_frame/frame_exact'
+            key = 'single_shift/syncnet_shift_exact' if phase == 1 else 'per_frame/frame_exact'
             if best is None or row[key] >= best:
                 best = row[key]; save_checkpoint(out/f'phase{phase}_best.pt', model, cfg, step, epoch, phase, metrics=row)
             if opts.progress: tqdm.write(f"phase {phase} epoch {epoch} step {step}: loss {row['loss']:.4f}  " +
@@ -293,7 +301,7 @@ def train(cfg:Config, opts:TrainOptions) -> LipSyncModel:
         model = train_phase(2, cfg, opts, train_clips, val_clips, model)
     return model
 
-# %% ../nbs/08_training.ipynb #c019
+# %% ../nbs/08_training.ipynb #c020
 def learning_curves(metrics_path):
     "A plotly figure of loss and exact-frame accuracy per epoch from a `metrics.jsonl`."
     import plotly.graph_objects as go
@@ -303,7 +311,8 @@ def learning_curves(metrics_path):
     for ph in sorted({r['phase'] for r in rows}):
         rr = [r for r in rows if r['phase'] == ph]; x = [r['step'] for r in rr]
         fig.add_trace(go.Scatter(x=x, y=[r['loss'] for r in rr], name=f'phase {ph} loss'), 1, 1)
-        for k in ('per_frame/frame_exact', 'per_frame/argmin_frame_exact', 'single_shift/shift_exact'):
-            if ph == 1 and not k.startswith('single') and 'argmin' not in k: continue
+        for k in ('per_frame/frame_exact', 'per_frame/argmin_frame_exact', 'single_shift/shift_exact', 'single_shift/syncnet_shift_exact'):
+            if ph == 1 and k in ('per_frame/frame_exact', 'single_shift/shift_exact'): continue
+            if k not in rr[0]: continue
             fig.add_trace(go.Scatter(x=x, y=[r[k] for r in rr], name=f'phase {ph} {k}', mode='lines+markers'), 1, 2)
     return fig.update_layout(width=900, height=320, margin=dict(l=40, r=10, t=30, b=40)).update_xaxes(title_text='step')
