@@ -72,6 +72,7 @@ class Config:
     # -- training (paper §3.4) --
     batch_size: int = 4
     lr: float = 1e-6
+    encoder_lr_scale: float = 1.0    # phase 2: the pretrained encoders learn at lr × this
     betas: tuple = (0.5, 0.999)
     epochs_phase1: int = 20
     epochs_phase2: int = 30
@@ -103,7 +104,7 @@ PRESETS = {
     'paper': Config(),
     'cpu': Config(name='cpu', model_mouth_size=48, audio_channels=(16, 32, 48, 48, 48, 96), video_channels=(16, 32, 48, 48, 48, 96),
                   fc_dim=128, embed_dim=128, lstm_hidden=128, lstm_layers=3, mlp_hidden=(128, 64), index_embed=32,
-                  pretrain_loss='infonce', unit_embeddings=True, temperature=0.1, batch_size=16, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=30, epochs_phase2=30),
+                  pretrain_loss='infonce', unit_embeddings=True, temperature=0.1, encoder_lr_scale=0.1, batch_size=16, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=30, epochs_phase2=30),
     'tiny': Config(name='tiny', model_mouth_size=24, audio_channels=(4, 8, 8, 8, 8, 16), video_channels=(4, 8, 8, 8, 8, 16),
                    fc_dim=16, embed_dim=16, lstm_hidden=16, lstm_layers=1, mlp_hidden=(16, 16), index_embed=8,
                    pretrain_loss='infonce', batch_size=2, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=1, epochs_phase2=1),

@@ -216,8 +216,9 @@ def train_phase(phase:int, cfg:Config, opts:TrainOptions, train_clips, val_clips
     ck_path = out/f'phase{phase}.pt'
     torch.manual_seed(opts.seed + rank); np.random.seed(opts.seed + rank); random.seed(opts.seed + rank)
     model = (model or LipSyncModel(cfg)).to(device)
-    params = model.encoders.parameters() if phase == 1 else model.parameters()
-    opt = torch.optim.Adam(params, lr=cfg.lr, betas=cfg.betas)
+    groups = ([dict(params=model.encoders.parameters())] if phase == 1 else
+              [dict(params=model.encoders.parameters(), lr=cfg.lr * cfg.encoder_lr_scale), dict(params=model.autoencoder.parameters())])
+    opt = torch.optim.Adam(groups, lr=cfg.lr, betas=cfg.betas)
     epochs = opts.epochs[phase - 1] or (cfg.epochs_phase1 if phase == 1 else cfg.epochs_phase2)
     ds = WindowDataset(train_clips, cfg, opts.windows_per_epoch, warp=(phase == 2), train=True, seed=opts.seed)
     sampler = EpochSampler(len(ds), cfg.batch_size, opts.seed, rank, world)
