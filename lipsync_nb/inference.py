@@ -15,8 +15,8 @@ from .core import *
 
 # %% auto #0
 __all__ = ['window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path', 'embed_clip',
-           'global_offset', 'FrameMap', 'predict_windows', 'path_from_predictions', 'confidence', 'default_checkpoint',
-           'retime_video', 'align_video', 'warp_audio', 'known_retiming', 'map_accuracy']
+           'global_offset', 'local_offsets', 'FrameMap', 'predict_windows', 'path_from_predictions', 'confidence',
+           'default_checkpoint', 'retime_video', 'align_video', 'warp_audio', 'known_retiming', 'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -117,7 +117,24 @@ def global_offset(a:torch.Tensor, v:torch.Tensor, max_offset:int=125, min_overla
     k = int(np.nanargmin(means))
     return int(offsets[k]), float(np.nanmedian(means) - means[k]), means
 
-# %% ../nbs/09_inference.ipynb #c017
+# %% ../nbs/09_inference.ipynb #c016
+def local_offsets(a:torch.Tensor, v:torch.Tensor, starts:list[int], max_offset:int=75, context:tuple=(25, 50), smooth:int=5) -> np.ndarray:
+    "Per window start, the offset (frames) that minimizes the mean audio–video distance over its 3 s context, median-filtered."
+    from scipy.ndimage import median_filter
+    offs = []
+    for s in starts:
+        i0, i1 = max(0, s - context[0]), min(len(a), s + context[1])
+        best, bo = np.inf, 0
+        for o in range(-max_offset, max_offset + 1):
+            j0, j1 = max(i0, -o), min(i1, len(v) - o)
+            if j1 - j0 < 15: continue
+            m = (a[j0:j1] - v[j0 + o:j1 + o]).norm(dim=1).mean().item()
+            if m < best: best, bo = m, o
+        offs.append(bo)
+    offs = np.array(offs)
+    return median_filter(offs, size=min(smooth, len(offs)) | 1, mode='nearest') if len(offs) > 2 else offs
+
+# %% ../nbs/09_inference.ipynb #c019
 @dataclass
 class FrameMap:
     "For every 40 ms of audio, the source video frame (at 25 fps) to show, with a per-frame confidence in [0, 1]."
@@ -157,10 +174,11 @@ class FrameMap:
                    d.get('global_offset_confidence', 0.0), d.get('n_video_frames', 0), d.get('video', ''), d.get('audio', ''))
 
 @torch.no_grad()
-def predict_windows(model, clip, cfg:Config, offset:int=0, stride:int=10, device:str='cpu', batch:int=16, progress:bool=True):
-    "Run the model on every window: list of (start, absolute video frame per audio frame (25,), probability (25,)), and the prob matrices."
+def predict_windows(model, clip, cfg:Config, offset=0, stride:int=10, device:str='cpu', batch:int=16, progress:bool=True):
+    "Run the model on every window (`offset`: one, or one per window): (start, video frame per audio frame, probability) per window, and the matrices."
     n_audio = len(clip.audio)
     starts = window_starts(n_audio, cfg.n_audio, stride)
+    offsets = np.broadcast_to(np.asarray(offset), (len(starts),))
     pad = (cfg.n_video - cfg.n_audio) // 2
     video = clip.mouths if cfg.video_frontend == 'conv3d' else clip.points
     n_frames = len(video)
@@ -169,10 +187,10 @@ def predict_windows(model, clip, cfg:Config, offset:int=0, stride:int=10, device
     for b0 in range(0, len(starts), batch):
         sts = starts[b0:b0 + batch]
         au, vi, v0s = [], [], []
-        for a in sts:
+        for a, offset in zip(sts, offsets[b0:b0 + batch]):
             aud = clip.audio[a:a + cfg.n_audio]
             if len(aud) < cfg.n_audio: aud = np.concatenate([aud, np.repeat(aud[-1:], cfg.n_audio - len(aud), 0)])
-            v0 = a - pad + offset
+            v0 = a - pad + int(offset)
             idx = np.clip(np.arange(v0, v0 + cfg.n_video + cfg.stack - 1), 0, n_frames - 1)
             au.append(aud); vi.append(video[idx]); v0s.append(v0)
         r = model.predict(torch.from_numpy(np.stack(au)).to(device), torch.from_numpy(np.stack(vi)).to(device))
@@ -208,7 +226,7 @@ def confidence(frame_map:np.ndarray, mats, n_audio:int) -> np.ndarray:
     out = (agree / cnt) * (prob / cnt)
     return np.r_[out, np.zeros(max(0, len(frame_map) - n_audio))][:len(frame_map)]
 
-# %% ../nbs/09_inference.ipynb #c019
+# %% ../nbs/09_inference.ipynb #c021
 def default_checkpoint() -> Path:
     "The trained `cpu` model shipped in `data_samples/`."
     return data_samples_dir()/'lipsync_cpu.pt'
@@ -230,7 +248,7 @@ def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, s
     return write_video(out, frames(), fps, audio=audio, sample_rate=sample_rate, inputs=inputs)
 
 def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:str|None=None, max_offset:int=125,
-                overwrite:bool=False, progress:bool=True) -> FrameMap:
+                overwrite:bool=False, progress:bool=True, local:bool=True) -> FrameMap:
     "Align `video` to `audio`: returns the `FrameMap`; with `out`, also writes the re-timed mp4 (and `map_path` JSON)."
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data
@@ -248,8 +266,9 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     cd = clip_data(clip, cfg)
     a, v = embed_clip(model, cd, cfg, device)
     off, off_conf, _ = global_offset(a, v, max_offset)
-    offset = off if abs(off) > 0 and off_conf > 0 else 0
-    preds, mats = predict_windows(model, cd, cfg, offset, device=device, progress=progress)
+    offsets = local_offsets(a, v, window_starts(len(cd.audio), cfg.n_audio), max_offset=min(max_offset, 75)) if local else off
+    preds, mats = predict_windows(model, cd, cfg, offsets, device=device, progress=progress)
+    offset = off
     n_out = int(round(probe(audio).duration * cfg.fps)) or len(cd.audio)
     fm, _ = path_from_predictions(preds, len(cd.audio), clip.n_frames, max(n_out, len(cd.audio)), cfg.fps)
     fm = fm[:n_out] if n_out else fm
@@ -261,7 +280,7 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
                      inputs=[video, audio], progress=progress)
     return result
 
-# %% ../nbs/09_inference.ipynb #c023
+# %% ../nbs/09_inference.ipynb #c025
 def warp_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000, fps:float=25, fade_ms:float=10) -> np.ndarray:
     "Audio re-timed by a frame map: output 40 ms chunk `k` = source chunk `frame_map[k]`, joined by short cross-fades."
     n = int(round(sample_rate / fps)); f = 2 * (int(sample_rate * fade_ms / 1000) // 2); h = f // 2

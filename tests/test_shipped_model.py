@@ -1,0 +1,22 @@
+"""The shipped default model: small, loadable, and on the shipped sample better than leaving the video alone."""
+import json
+import numpy as np
+from lipsync_nb.core import data_samples_dir
+from lipsync_nb.inference import default_checkpoint, align_video, map_accuracy
+from lipsync_nb.training import model_from_checkpoint
+
+def test_default_checkpoint_is_small_and_loads():
+    p = default_checkpoint()
+    assert p.exists(), f"{p} is missing: align has no default model"
+    assert p.stat().st_size < 30 * 2**20
+    model, cfg = model_from_checkpoint(p, 'cpu')
+    assert cfg.name == 'cpu' and not model.training
+
+def test_main_job_beats_leaving_the_video_untouched():
+    d = data_samples_dir()
+    truth = np.array(json.loads((d/'obama_address_retimed_truth.json').read_text())['frame_map'])
+    fm = align_video(d/'obama_address.mp4', d/'obama_address_retimed.wav', progress=False)
+    assert len(fm.frame_map) == len(truth)
+    ours = map_accuracy(fm.frame_map, truth)
+    untouched = map_accuracy(np.minimum(np.arange(len(truth)), fm.n_video_frames - 1), truth)
+    assert ours['mean_err'] < 0.5 * untouched['mean_err'], (ours, untouched)
