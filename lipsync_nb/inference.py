@@ -263,6 +263,9 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     ck = Path(checkpoint) if checkpoint else default_checkpoint()
     model, cfg = model_from_checkpoint(ck, device=device)
     clip = preprocess(video, audio=audio, cfg=cfg, progress=progress)
+    gap = clip.report.get('audio_duration', clip.audio_duration) - clip.duration
+    if gap > 1: warn(audio, f"audio is {gap:.1f} s longer than the video: the video's last frames will be held to the end")
+    if gap < -1: warn(video, f"video is {-gap:.1f} s longer than the audio: the re-timed video ends with the audio")
     cd = clip_data(clip, cfg)
     a, v = embed_clip(model, cd, cfg, device)
     off, off_conf, _ = global_offset(a, v, max_offset)

@@ -45,3 +45,23 @@ def test_retime_shows_the_mapped_frames(tmp_path):
     out = retime_video(src, fm, tmp_path/'re.mp4', progress=False)
     got = [_read_index(f) for f in read_frames(out, gray=True)]
     assert got == fm.tolist()
+
+def test_length_mismatch_is_said(tmp_path, tiny_ck):
+    from lipsync_nb.core import LipsyncWarning
+    from lipsync_nb.media import read_audio, write_video
+    from lipsync_nb.inference import align_video
+    import wave
+    y = read_audio(SAMPLE)
+    long = tmp_path/'long.wav'
+    with wave.open(str(long), 'wb') as f:
+        f.setnchannels(1); f.setsampwidth(2); f.setframerate(16000)
+        f.writeframes((np.r_[y, y[:16000 * 3]] * 30000).astype(np.int16).tobytes())
+    with pytest.warns(LipsyncWarning, match='longer than the video'):
+        fm = align_video(SAMPLE, long, checkpoint=tiny_ck, progress=False)
+    assert len(fm.frame_map) == round((len(y) + 48000) / 16000 * 25) and fm.frame_map.max() <= 249   # one frame per 40 ms of audio
+    short = tmp_path/'short.wav'
+    with wave.open(str(short), 'wb') as f:
+        f.setnchannels(1); f.setsampwidth(2); f.setframerate(16000); f.writeframes((y[:16000 * 5] * 30000).astype(np.int16).tobytes())
+    with pytest.warns(LipsyncWarning, match='longer than the audio'):
+        fm = align_video(SAMPLE, short, checkpoint=tiny_ck, progress=False)
+    assert len(fm.frame_map) == 5 * 25

@@ -89,3 +89,19 @@ def test_ddp_with_gloo_on_two_cpu_processes(tmp_path):
     rows = [json.loads(l) for l in open(Path(out)/'metrics.jsonl')]
     assert len(rows) == 1 and rows[0]['step'] == 16 // 2 // cfg.batch_size   # rank 0 alone wrote, each rank did half the batches
     assert load_checkpoint(Path(out)/'phase2.pt', 'tiny')['step'] == rows[0]['step']
+
+def test_torchrun_cli_two_cpu_processes(tmp_path):
+    "The documented multi-GPU command, on 2 CPU processes with gloo: `torchrun --nproc-per-node 2 lipsync_nb train …`."
+    import subprocess, sys, shutil
+    exe = Path(sys.executable).parent
+    torchrun, cli = exe/'torchrun', exe/'lipsync_nb'
+    assert torchrun.exists() and cli.exists()
+    clips = tmp_path/'clips'; clips.mkdir()
+    shutil.copy(SAMPLE, clips/'a.mp4')
+    env = dict(os.environ, OMP_NUM_THREADS='1', LIPSYNC_DEVICE='cpu')
+    r = subprocess.run([str(torchrun), '--nproc-per-node', '2', '--master-port', str(_free_port()), str(cli), 'train', '--preset', 'tiny',
+                        '--clips', str(clips), '--out', str(tmp_path/'run'), '--phase', '2', '--epochs2', '1', '--windows-per-epoch', '16',
+                        '--val-windows', '4', '--workers', '0', '-q'], env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    rows = [json.loads(l) for l in open(tmp_path/'run'/'metrics.jsonl')]
+    assert len(rows) == 1 and rows[0]['step'] == 16 // 2 // cfg.batch_size
