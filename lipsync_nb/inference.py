@@ -16,7 +16,8 @@ from .core import *
 # %% auto #0
 __all__ = ['window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path', 'embed_clip',
            'global_offset', 'local_offsets', 'FrameMap', 'predict_windows', 'path_from_predictions', 'confidence',
-           'default_checkpoint', 'retime_video', 'align_video', 'warp_audio', 'known_retiming', 'map_accuracy']
+           'default_checkpoint', 'retime_video', 'keep_timing_where_faceless', 'align_video', 'warp_audio',
+           'known_retiming', 'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -247,6 +248,22 @@ def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, s
             yield cur
     return write_video(out, frames(), fps, audio=audio, sample_rate=sample_rate, inputs=inputs)
 
+def keep_timing_where_faceless(frame_map:np.ndarray, face_found:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "Where the mapped frames have no face, play the source at its own pace from the last frame with a face; (new map, changed mask)."
+    fm = np.asarray(frame_map).copy(); bad = ~face_found[np.clip(fm, 0, len(face_found) - 1)]
+    if not bad.any() or bad.all(): return fm, np.zeros(len(fm), bool)
+    j = 0
+    while j < len(fm):
+        if not bad[j]: j += 1; continue
+        k = j
+        while k < len(fm) and bad[k]: k += 1
+        start = fm[j - 1] + 1 if j > 0 else max(0, fm[k] - (k - j)) if k < len(fm) else fm[j]
+        run = start + np.arange(k - j)
+        if k < len(fm): run = np.minimum(run, fm[k])
+        fm[j:k] = np.clip(run, 0, len(face_found) - 1)
+        j = k
+    return np.maximum.accumulate(fm), bad
+
 def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:str|None=None, max_offset:int=125,
                 overwrite:bool=False, progress:bool=True, local:bool=True) -> FrameMap:
     "Align `video` to `audio`: returns the `FrameMap`; with `out`, also writes the re-timed mp4 (and `map_path` JSON)."
@@ -275,6 +292,10 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     n_out = int(round(probe(audio).duration * cfg.fps)) or len(cd.audio)
     fm, _ = path_from_predictions(preds, len(cd.audio), clip.n_frames, max(n_out, len(cd.audio)), cfg.fps)
     fm = fm[:n_out] if n_out else fm
+    fm, kept = keep_timing_where_faceless(fm, clip.face_found)
+    if kept.any():
+        from lipsync_nb.mouth import frame_ranges
+        warn(video, f"no face in the video where output frames {frame_ranges(kept)} fall: kept the source timing there")
     result = FrameMap(fm, confidence(fm, mats, len(cd.audio)), cfg.fps, offset, off_conf, clip.n_frames, str(video), str(audio))
     if map_path is not None: result.save(map_path)
     if out is not None:
@@ -283,7 +304,7 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
                      inputs=[video, audio], progress=progress)
     return result
 
-# %% ../nbs/09_inference.ipynb #c025
+# %% ../nbs/09_inference.ipynb #c027
 def warp_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000, fps:float=25, fade_ms:float=10) -> np.ndarray:
     "Audio re-timed by a frame map: output 40 ms chunk `k` = source chunk `frame_map[k]`, joined by short cross-fades."
     n = int(round(sample_rate / fps)); f = 2 * (int(sample_rate * fade_ms / 1000) // 2); h = f // 2
