@@ -16,8 +16,8 @@ from .core import *
 # %% auto #0
 __all__ = ['window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path', 'embed_clip',
            'global_offset', 'local_offsets', 'FrameMap', 'predict_windows', 'path_from_predictions', 'confidence',
-           'default_checkpoint', 'retime_video', 'keep_timing_where_faceless', 'align_video', 'warp_audio',
-           'known_retiming', 'map_accuracy']
+           'default_checkpoint', 'source_indices', 'retime_video', 'keep_timing_where_faceless', 'align_video',
+           'warp_audio', 'known_retiming', 'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -232,21 +232,32 @@ def default_checkpoint() -> Path:
     "The trained `cpu` model shipped in `data_samples/`."
     return data_samples_dir()/'lipsync_cpu.pt'
 
+def source_indices(frame_map:np.ndarray, map_fps:float, out_fps:float) -> np.ndarray:
+    "For output at `out_fps`: the source frame (decoded at `out_fps`) to show at each output frame, through timestamps; never goes back."
+    fm = np.asarray(frame_map, np.float64)
+    n_out = int(np.floor(len(fm) / map_fps * out_fps + 1e-6))
+    t = np.arange(n_out) / out_fps * map_fps                      # position in map frames
+    k = np.minimum(t.astype(np.int64), len(fm) - 1)
+    t_src = (fm[k] + (t - k)) / map_fps                            # source time: the mapped frame plus the time into it
+    return np.maximum.accumulate(np.round(t_src * out_fps + 1e-9).astype(np.int64))
+
 def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, sample_rate:int=48000, fps:float=25,
-                 inputs=(), progress:bool=True) -> Path:
-    "Write `out`: output frame j = source frame `frame_map[j]` (25 fps decode), with `audio` under it."
+                 out_fps:float|None=None, inputs=(), progress:bool=True) -> Path:
+    "Write `out`: at 25 fps output frame j is source frame `frame_map[j]`; at `out_fps` (e.g. the source's rate) timestamps carry the map."
     from lipsync_nb.media import VideoReader, write_video, prefetch
     fm = np.asarray(frame_map)
     if (np.diff(fm) < 0).any(): raise LipsyncError(None, "frame map must not go back in time")
+    rate = out_fps or fps
+    idx = fm if rate == fps else source_indices(fm, fps, rate)
     def frames():
-        it, cur, s = prefetch(VideoReader(video, fps)), None, -1
-        for j in tqdm(range(len(fm)), desc='re-timing', unit='frame', disable=not progress, leave=False):
-            while s < fm[j]:
+        it, cur, s = prefetch(VideoReader(video, rate)), None, -1
+        for j in tqdm(range(len(idx)), desc='re-timing', unit='frame', disable=not progress, leave=False):
+            while s < idx[j]:
                 nxt = next(it, None)
                 if nxt is None: break
                 cur, s = nxt, s + 1
             yield cur
-    return write_video(out, frames(), fps, audio=audio, sample_rate=sample_rate, inputs=inputs)
+    return write_video(out, frames(), rate, audio=audio, sample_rate=sample_rate, inputs=inputs)
 
 def keep_timing_where_faceless(frame_map:np.ndarray, face_found:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     "Where the mapped frames have no face, play the source at its own pace from the last frame with a face; (new map, changed mask)."
@@ -265,7 +276,7 @@ def keep_timing_where_faceless(frame_map:np.ndarray, face_found:np.ndarray) -> t
     return np.maximum.accumulate(fm), bad
 
 def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:str|None=None, max_offset:int=125,
-                overwrite:bool=False, progress:bool=True, local:bool=True) -> FrameMap:
+                overwrite:bool=False, progress:bool=True, local:bool=True, out_fps:float|str|None=None) -> FrameMap:
     "Align `video` to `audio`: returns the `FrameMap`; with `out`, also writes the re-timed mp4 (and `map_path` JSON)."
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data
@@ -300,11 +311,12 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     if map_path is not None: result.save(map_path)
     if out is not None:
         sr = 48000
-        retime_video(video, fm, out, read_audio(audio, sr)[: int(len(fm) / cfg.fps * sr)], sr, cfg.fps,
+        rate = probe(video).fps if out_fps == 'source' else (float(out_fps) if out_fps else None)
+        retime_video(video, fm, out, read_audio(audio, sr)[: int(len(fm) / cfg.fps * sr)], sr, cfg.fps, rate,
                      inputs=[video, audio], progress=progress)
     return result
 
-# %% ../nbs/09_inference.ipynb #c027
+# %% ../nbs/09_inference.ipynb #c028
 def warp_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000, fps:float=25, fade_ms:float=10) -> np.ndarray:
     "Audio re-timed by a frame map: output 40 ms chunk `k` = source chunk `frame_map[k]`, joined by short cross-fades."
     n = int(round(sample_rate / fps)); f = 2 * (int(sample_rate * fade_ms / 1000) // 2); h = f // 2

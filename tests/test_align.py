@@ -65,3 +65,13 @@ def test_length_mismatch_is_said(tmp_path, tiny_ck):
     with pytest.warns(LipsyncWarning, match='longer than the audio'):
         fm = align_video(SAMPLE, short, checkpoint=tiny_ck, progress=False)
     assert len(fm.frame_map) == 5 * 25
+
+def test_retime_at_the_source_frame_rate(tmp_path):
+    from lipsync_nb.media import _read_index
+    src = make_test_video(tmp_path/'n30.mp4', np.arange(60) / 30, rate=30)
+    out = retime_video(src, np.arange(50), tmp_path/'same.mp4', out_fps=30, progress=False)   # identity map, 2 s
+    assert abs(probe(out).fps - 30) < 0.01
+    assert [_read_index(f) for f in read_frames(out, fps=30, gray=True)] == list(range(60))
+    held = retime_video(src, np.r_[np.arange(10), np.full(15, 10), np.arange(11, 36)], tmp_path/'held.mp4', out_fps=30, progress=False)
+    got = [_read_index(f) for f in read_frames(held, fps=30, gray=True)]
+    assert got == sorted(got) and max(got.count(v) for v in set(got)) >= 15   # 0.6 s held on one source moment, never back
