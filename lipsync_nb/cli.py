@@ -118,7 +118,7 @@ def cmd_bench(a):
 def cmd_align(a):
     from lipsync_nb.inference import align_video, FrameMap, map_accuracy
     fm = align_video(a.video, a.audio, a.out, a.checkpoint, a.map, a.device, overwrite=a.yes, progress=not a.quiet,
-                     out_fps=None if a.fps == '25' else a.fps)
+                     out_fps=None if a.fps == '25' else a.fps, warp=a.warp)
     st = fm.stats()
     print(f"{Path(a.out).name if a.out else 'map'}: {st['frames']} frames at {fm.fps:g} fps for {st['frames'] / fm.fps:.2f} s of audio; "
           f"global offset {fm.global_offset_frames:+d} frames; duplicated {st['duplicated']:.1%}, deleted {st['deleted']:.1%}, "
@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument('--map', help='write the frame map here (.json)'); al.add_argument('--checkpoint', help='model (default: the shipped cpu model)')
     al.add_argument('--truth', help='a known frame map (.json) to report accuracy against'); al.add_argument('--device')
     al.add_argument('--fps', default='25', help="output frame rate: 25 (default), 'source', or a number")
+    al.add_argument('--warp', choices=['video', 'audio'], default='video', help='re-time the video (default) or stretch the audio (WSOLA)')
     al.add_argument('-y', '--yes', action='store_true', help='overwrite existing outputs'); al.add_argument('-q', '--quiet', action='store_true')
     al.set_defaults(func=cmd_align)
     t = sub.add_parser('train', help='train phase 1, phase 2 or both on a folder of clips')

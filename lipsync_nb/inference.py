@@ -16,8 +16,8 @@ from .core import *
 # %% auto #0
 __all__ = ['window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path', 'embed_clip',
            'global_offset', 'local_offsets', 'FrameMap', 'predict_windows', 'path_from_predictions', 'confidence',
-           'default_checkpoint', 'source_indices', 'retime_video', 'keep_timing_where_faceless', 'align_video',
-           'warp_audio', 'known_retiming', 'map_accuracy']
+           'default_checkpoint', 'source_indices', 'retime_video', 'keep_timing_where_faceless', 'stretch_audio',
+           'align_video', 'warp_audio', 'known_retiming', 'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -275,8 +275,19 @@ def keep_timing_where_faceless(frame_map:np.ndarray, face_found:np.ndarray) -> t
         j = k
     return np.maximum.accumulate(fm), bad
 
+def stretch_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000, fps:float=25) -> np.ndarray:
+    "The paper's audio-warp mode: WSOLA (pytsmod) moves audio frame j to video time `frame_map[j]`; the video is left alone."
+    import pytsmod
+    fm = np.asarray(frame_map); n = sample_rate / fps
+    js = [0] + [j for j in range(1, len(fm)) if fm[j] > fm[j - 1]]            # one anchor per new video frame
+    src = [j * n for j in js] + [len(fm) * n]; dst = [fm[j] * n for j in js] + [(fm[-1] + 1) * n]
+    x = np.asarray(audio[: int(len(fm) * n)], np.float64)
+    if len(x) < int(len(fm) * n): x = np.r_[x, np.zeros(int(len(fm) * n) - len(x))]
+    y = pytsmod.wsola(x, np.array([src, dst], np.float64))
+    return np.clip(y, -1, 1).astype(np.float32)
+
 def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:str|None=None, max_offset:int=125,
-                overwrite:bool=False, progress:bool=True, local:bool=True, out_fps:float|str|None=None) -> FrameMap:
+                overwrite:bool=False, progress:bool=True, local:bool=True, out_fps:float|str|None=None, warp:str='video') -> FrameMap:
     "Align `video` to `audio`: returns the `FrameMap`; with `out`, also writes the re-timed mp4 (and `map_path` JSON)."
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data
@@ -312,11 +323,17 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     if out is not None:
         sr = 48000
         rate = probe(video).fps if out_fps == 'source' else (float(out_fps) if out_fps else None)
-        retime_video(video, fm, out, read_audio(audio, sr)[: int(len(fm) / cfg.fps * sr)], sr, cfg.fps, rate,
-                     inputs=[video, audio], progress=progress)
+        if warp == 'video':
+            retime_video(video, fm, out, read_audio(audio, sr)[: int(len(fm) / cfg.fps * sr)], sr, cfg.fps, rate,
+                         inputs=[video, audio], progress=progress)
+        elif warp == 'audio':
+            y = stretch_audio(read_audio(audio, sr), fm, sr, cfg.fps)
+            n_v = min(clip.n_frames, int(len(y) / sr * cfg.fps))
+            retime_video(video, np.arange(n_v), out, y, sr, cfg.fps, rate, inputs=[video, audio], progress=progress)
+        else: raise LipsyncError(None, f"unknown warp {warp!r}: choose video or audio")
     return result
 
-# %% ../nbs/09_inference.ipynb #c028
+# %% ../nbs/09_inference.ipynb #c030
 def warp_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000, fps:float=25, fade_ms:float=10) -> np.ndarray:
     "Audio re-timed by a frame map: output 40 ms chunk `k` = source chunk `frame_map[k]`, joined by short cross-fades."
     n = int(round(sample_rate / fps)); f = 2 * (int(sample_rate * fade_ms / 1000) // 2); h = f // 2

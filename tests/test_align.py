@@ -75,3 +75,10 @@ def test_retime_at_the_source_frame_rate(tmp_path):
     held = retime_video(src, np.r_[np.arange(10), np.full(15, 10), np.arange(11, 36)], tmp_path/'held.mp4', out_fps=30, progress=False)
     got = [_read_index(f) for f in read_frames(held, fps=30, gray=True)]
     assert got == sorted(got) and max(got.count(v) for v in set(got)) >= 15   # 0.6 s held on one source moment, never back
+
+def test_align_audio_warp_keeps_the_video(tmp_path, tiny_ck):
+    from lipsync_nb.inference import align_video
+    out = tmp_path/'aw.mp4'
+    fm = align_video(SAMPLE, RETIMED, out, checkpoint=tiny_ck, warp='audio', progress=False)
+    info = probe(out)
+    assert info.has_audio and abs(info.duration - (fm.frame_map[-1] + 1) / 25) < 0.15   # the video's length, not the audio's
