@@ -12,8 +12,9 @@ from .media import probe
 from .clip import preprocess, Clip
 
 # %% auto #0
-__all__ = ['BENCH_CLIPS', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips', 'bench_data_table',
-           'bench_model_table', 'torch_threads', 'cmd_bench', 'cmd_align', 'cmd_train', 'build_parser', 'main']
+__all__ = ['BENCH_CLIPS', 'BENCH_1080P', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips',
+           'bench_data_table', 'bench_model_table', 'long_1080p_clip', 'bench_align_table', 'torch_threads',
+           'cmd_bench', 'cmd_align', 'cmd_train', 'build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -101,11 +102,64 @@ def bench_model_table(a):
     print(f"(device {device}, {torch_threads()} torch threads; phase-2 training steps with random inputs)")
     return 0
 
+BENCH_1080P = ('filby89_spectre_w040_level_3_happy_029.mp4', 'filby89_spectre_w023_level_2_surprised_010.mp4',
+               'filby89_spectre_w036_level_3_happy_007.mp4', 'filby89_spectre_w015_level_1_neutral_030.mp4')
+
+def long_1080p_clip(seconds:float=60) -> Path:
+    "A ≥ `seconds` 1080p 25 fps clip made by concatenating shared MEAD clips (cached)."
+    from lipsync_nb.media import VideoReader, read_audio, write_video
+    out = cache_dir()/f'bench_1080p_{int(seconds)}s.mp4'
+    if out.exists(): return out
+    d = shared_clips_dir(required=True)
+    srcs = [d/n for n in BENCH_1080P if (d/n).exists()]
+    if not srcs: raise LipsyncError(d, "no 1080p clips to build the benchmark clip from")
+    frames, audio, total = [], [], 0.0
+    def gen():
+        nonlocal total
+        i = 0
+        while total < seconds:
+            p = srcs[i % len(srcs)]; i += 1
+            a = read_audio(p, 48000, t0=0.0); n = 0
+            for f in VideoReader(p): n += 1; yield f
+            audio.append(np.r_[a, np.zeros(max(0, int(n / 25 * 48000) - len(a)), np.float32)][: int(n / 25 * 48000)])
+            total += n / 25
+    vid = list(gen())
+    return write_video(out, vid, 25, audio=np.concatenate(audio), sample_rate=48000, crf=23)
+
+def bench_align_table(a):
+    "`lipsync_nb bench align`: × real time of the model part and of align end to end on a ≥ 60 s 1080p clip."
+    import tempfile
+    from lipsync_nb.inference import (align_video, default_checkpoint, embed_clip, global_offset, local_offsets,
+                                      predict_windows, path_from_predictions, window_starts)
+    from lipsync_nb.training import model_from_checkpoint
+    from lipsync_nb.clip import preprocess
+    from lipsync_nb.data import clip_data
+    from lipsync_nb.media import probe
+    clip_path = Path(a.clips[0]) if a.clips else long_1080p_clip(60)
+    dur = probe(clip_path).duration
+    os.environ['LIPSYNC_CACHE'] = tempfile.mkdtemp()            # end to end means no cached preprocessing
+    out = Path(tempfile.mkdtemp())/'aligned.mp4'
+    t = time.perf_counter(); align_video(clip_path, clip_path, out, progress=not a.quiet); t_all = time.perf_counter() - t
+    model, cfg = model_from_checkpoint(default_checkpoint())
+    cd = clip_data(preprocess(clip_path, cfg=cfg, progress=False), cfg)
+    t = time.perf_counter()
+    av_, vv = embed_clip(model, cd, cfg); offs = local_offsets(av_, vv, window_starts(len(cd.audio)))
+    preds, _ = predict_windows(model, cd, cfg, offs, progress=False)
+    path_from_predictions(preds, len(cd.audio), len(cd.mouths))
+    t_model = time.perf_counter() - t
+    rows = [dict(clip=clip_path.name, resolution=f"{probe(clip_path).width}x{probe(clip_path).height}", seconds=round(dur, 1),
+                 model_part_s=round(t_model, 2), model_x_realtime=round(dur / t_model, 1), end_to_end_s=round(t_all, 1),
+                 end_to_end_x_realtime=round(dur / t_all, 2))]
+    print(format_table(rows))
+    print("(model part: embeddings, local offsets, windows, votes, path; end to end: preprocess + model + writing the 1080p video)")
+    return 0
+
 def torch_threads():
     import torch; return torch.get_num_threads()
 
 def cmd_bench(a):
     if a.what == 'model': return bench_model_table(a)
+    if a.what == 'align': return bench_align_table(a)
     a.preset = a.preset or ('cpu' if a.what == 'data' else 'paper')
     if a.what == 'data': return bench_data_table(a)
     paths = [Path(p) for p in a.clips] if a.clips else default_bench_clips()
@@ -173,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--seed', type=int, default=0); t.add_argument('--init-from'); t.add_argument('-q', '--quiet', action='store_true')
     t.set_defaults(func=cmd_train)
     b = sub.add_parser('bench', help='print speed tables')
-    b.add_argument('what', choices=['preprocess', 'data', 'model']); b.add_argument('--device'); b.add_argument('clips', nargs='*', help='clips to use (default: samples)')
+    b.add_argument('what', choices=['preprocess', 'data', 'model', 'align']); b.add_argument('--device'); b.add_argument('clips', nargs='*', help='clips to use (default: samples)')
     b.add_argument('--preset', default=None, help='Config preset (default: paper for preprocess, cpu for data)')
     b.add_argument('--limit', type=int, default=40, help='data: how many shared clips to load')
     b.add_argument('--windows', type=int, default=2048, help='data: windows per timing')
