@@ -1,7 +1,7 @@
 """The `align` command end to end (with an untrained tiny model: the machinery, not the accuracy)."""
 import json
 from pathlib import Path
-import numpy as np, pytest
+import numpy as np, pytest, av
 from lipsync_nb.core import Config, data_samples_dir
 from lipsync_nb.autoencoder import LipSyncModel
 from lipsync_nb.training import save_checkpoint
@@ -82,3 +82,47 @@ def test_align_audio_warp_keeps_the_video(tmp_path, tiny_ck):
     fm = align_video(SAMPLE, RETIMED, out, checkpoint=tiny_ck, warp='audio', progress=False)
     info = probe(out)
     assert info.has_audio and abs(info.duration - (fm.frame_map[-1] + 1) / 25) < 0.15   # the video's length, not the audio's
+
+def _wav(path, y):
+    import wave
+    with wave.open(str(path), 'wb') as f:
+        f.setnchannels(1); f.setsampwidth(2); f.setframerate(16000); f.writeframes((np.clip(y, -1, 1) * 30000).astype(np.int16).tobytes())
+    return path
+
+def test_clip_shorter_than_a_window_is_padded(tmp_path, tiny_ck):
+    from lipsync_nb.inference import align_video
+    from lipsync_nb.media import read_audio, write_video
+    y = read_audio(SAMPLE)
+    v = write_video(tmp_path/'short.mp4', read_frames(SAMPLE, limit=40), audio=y[:25600])        # 1.6 s < one 3 s window
+    fm = align_video(v, _wav(tmp_path/'a.wav', y[:25600]), tmp_path/'o.mp4', checkpoint=tiny_ck, progress=False)
+    assert len(fm.frame_map) == 40 and fm.frame_map.max() <= 39 and probe(tmp_path/'o.mp4').duration > 1.5
+
+def test_audio_without_speech_warns(tmp_path, tiny_ck):
+    from lipsync_nb.core import LipsyncWarning
+    from lipsync_nb.inference import align_video
+    with pytest.warns(LipsyncWarning, match='silent'):
+        fm = align_video(SAMPLE, _wav(tmp_path/'quiet.wav', np.zeros(16000 * 4)), checkpoint=tiny_ck, progress=False)
+    assert len(fm.frame_map) == 100
+
+def test_offset_larger_than_the_video(tmp_path, tiny_ck):
+    from lipsync_nb.core import LipsyncWarning
+    from lipsync_nb.inference import align_video
+    from lipsync_nb.media import read_audio
+    y = read_audio(SAMPLE)
+    late = _wav(tmp_path/'late.wav', np.r_[np.zeros(16000 * 12), y])                 # speech starts after the video has ended
+    with pytest.warns(LipsyncWarning, match='longer than the video'):
+        fm = align_video(SAMPLE, late, checkpoint=tiny_ck, progress=False)
+    assert (np.diff(fm.frame_map) >= 0).all() and fm.frame_map.max() <= 249
+
+def test_video_without_frames(tmp_path, tiny_ck):
+    from lipsync_nb.core import LipsyncError
+    from lipsync_nb.inference import align_video
+    empty = tmp_path/'empty.mp4'
+    with av.open(str(empty), 'w') as c:
+        s = c.add_stream('libx264', rate=25); s.width = s.height = 64; s.pix_fmt = 'yuv420p'
+        a = c.add_stream('aac', rate=16000)
+        f = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format='fltp', layout='mono'); f.sample_rate = 16000; f.pts = 0
+        for p in a.encode(f): c.mux(p)
+        for p in a.encode(): c.mux(p)
+    with pytest.raises(LipsyncError, match='empty.mp4'):
+        align_video(empty, RETIMED, checkpoint=tiny_ck, progress=False)
