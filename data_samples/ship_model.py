@@ -56,7 +56,8 @@ MEAD, GRID, news, webcams; see that folder's README for sources and licences). S
   while the training loss kept falling ({p1[0]['loss']:.2f} → {p1[-1]['loss']:.2f}; chance is ln 75 = 4.32);
 - phase 2 (everything, cross-entropy, per-frame warps + shifts, teacher forcing):
   `lipsync_nb train --preset cpu --clips ../shared/data/clips --out runs/cpu --phase 2 --init-from runs/cpu/phase1_used.pt --epochs2 26 --workers 1 --windows-per-epoch 2048`;
-  this checkpoint is the best epoch by validation exact frames: epoch {st['epoch']}, step {st['step']}.
+  stopped after {p2[-1]["epoch"] if p2 else 0} of 26 epochs (validation had stopped improving while the training loss fell to {p2[-1]["loss"] if p2 else 0:.2f});
+  this checkpoint is the best epoch by validation exact frames (256 windows): epoch {st["epoch"]}, step {st["step"]}.
 - Adam, lr 1e-3 (phase 2: 1e-4 for the pretrained encoders) with 5% warm-up and cosine decay, betas (0.9, 0.999), batch 16, gradient clipping at 5.
 
 ## Validation (held-out speakers, {windows} windows of each kind, `data_samples/ship_model.py`)

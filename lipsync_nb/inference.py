@@ -15,9 +15,9 @@ from .core import *
 
 # %% auto #0
 __all__ = ['window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path', 'embed_clip',
-           'global_offset', 'local_offsets', 'FrameMap', 'predict_windows', 'path_from_predictions', 'confidence',
-           'default_checkpoint', 'source_indices', 'retime_video', 'keep_timing_where_faceless', 'stretch_audio',
-           'align_video', 'warp_audio', 'known_retiming', 'map_accuracy']
+           'global_offset', 'local_offsets', 'FrameMap', 'predict_windows_from_embeddings', 'predict_windows',
+           'path_from_predictions', 'confidence', 'default_checkpoint', 'source_indices', 'retime_video',
+           'keep_timing_where_faceless', 'stretch_audio', 'align_video', 'warp_audio', 'known_retiming', 'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -122,15 +122,24 @@ def global_offset(a:torch.Tensor, v:torch.Tensor, max_offset:int=125, min_overla
 def local_offsets(a:torch.Tensor, v:torch.Tensor, starts:list[int], max_offset:int=75, context:tuple=(25, 50), smooth:int=5) -> np.ndarray:
     "Per window start, the offset (frames) that minimizes the mean audio–video distance over its 3 s context, median-filtered."
     from scipy.ndimage import median_filter
+    D = torch.cdist(a.float(), v.float()).numpy()                     # (Ta, Tv), once
+    Ta, Tv = D.shape
+    offsets = np.arange(-max_offset, max_offset + 1)
+    # cumulative sums along each diagonal: diag[o][i] = D[i, i + o]; mean over a range of i from two lookups
+    cums = {}
+    for o in offsets:
+        i = np.arange(max(0, -o), min(Ta, Tv - o))
+        cums[o] = (i[0] if len(i) else 0, np.r_[0, np.cumsum(D[i, i + o])] if len(i) else np.zeros(1))
     offs = []
     for s in starts:
-        i0, i1 = max(0, s - context[0]), min(len(a), s + context[1])
+        i0, i1 = max(0, s - context[0]), min(Ta, s + context[1])
         best, bo = np.inf, 0
-        for o in range(-max_offset, max_offset + 1):
-            j0, j1 = max(i0, -o), min(i1, len(v) - o)
+        for o in offsets:
+            first, c = cums[o]
+            j0, j1 = max(i0, first), min(i1, first + len(c) - 1)
             if j1 - j0 < 15: continue
-            m = (a[j0:j1] - v[j0 + o:j1 + o]).norm(dim=1).mean().item()
-            if m < best: best, bo = m, o
+            m = (c[j1 - first] - c[j0 - first]) / (j1 - j0)
+            if m < best: best, bo = m, int(o)
         offs.append(bo)
     offs = np.array(offs)
     return median_filter(offs, size=min(smooth, len(offs)) | 1, mode='nearest') if len(offs) > 2 else offs
@@ -173,6 +182,27 @@ class FrameMap:
         d = json.loads(Path(path).read_text())
         return cls(np.array(d['frame_map']), np.array(d['confidence']), d['fps'], d['global_offset_frames'],
                    d.get('global_offset_confidence', 0.0), d.get('n_video_frames', 0), d.get('video', ''), d.get('audio', ''))
+
+@torch.no_grad()
+def predict_windows_from_embeddings(model, a:torch.Tensor, v:torch.Tensor, cfg:Config, offset=0, stride:int=10, batch:int=64,
+                                    device:str='cpu', progress:bool=True):
+    "`predict_windows` from a clip's embeddings (`embed_clip`): each window only runs the autoencoder on 25×75 distances."
+    n_audio, n_inputs = len(a), len(v)
+    starts = window_starts(n_audio, cfg.n_audio, stride)
+    offsets = np.broadcast_to(np.asarray(offset), (len(starts),))
+    pad = (cfg.n_video - cfg.n_audio) // 2
+    out, mats = [], []
+    for b0 in tqdm(range(0, len(starts), batch), desc='windows', disable=not progress, leave=False):
+        sts, ds, v0s = starts[b0:b0 + batch], [], []
+        for st, o in zip(sts, offsets[b0:b0 + batch]):
+            ai = np.clip(np.arange(st, st + cfg.n_audio), 0, n_audio - 1)
+            v0 = st - pad + int(o); vi = np.clip(np.arange(v0, v0 + cfg.n_video), 0, n_inputs - 1)
+            ds.append(torch.cdist(a[ai].float(), v[vi].float())); v0s.append(v0)
+        logits, _ = model.autoencoder.eval()(torch.stack(ds).to(device))
+        probs = logits.softmax(-1).cpu().numpy()
+        for st, v0, p in zip(sts, v0s, probs):
+            out.append((st, np.clip(v0 + p.argmax(-1), 0, n_inputs - 1), p.max(-1))); mats.append((st, v0, p))
+    return out, mats
 
 @torch.no_grad()
 def predict_windows(model, clip, cfg:Config, offset=0, stride:int=10, device:str='cpu', batch:int=16, progress:bool=True):
@@ -303,13 +333,13 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     model, cfg = model_from_checkpoint(ck, device=device)
     clip = preprocess(video, audio=audio, cfg=cfg, progress=progress)
     gap = clip.report.get('audio_duration', clip.audio_duration) - clip.duration
-    if gap > 1: warn(audio, f"audio is {gap:.1f} s longer than the video: the video's last frames will be held to the end")
+    if gap > 1: warn(audio, f"audio is {gap:.1f} s longer than the video: the re-timed video repeats frames to fill it")
     if gap < -1: warn(video, f"video is {-gap:.1f} s longer than the audio: the re-timed video ends with the audio")
     cd = clip_data(clip, cfg)
     a, v = embed_clip(model, cd, cfg, device)
     off, off_conf, _ = global_offset(a, v, max_offset)
     offsets = local_offsets(a, v, window_starts(len(cd.audio), cfg.n_audio), max_offset=min(max_offset, 75)) if local else off
-    preds, mats = predict_windows(model, cd, cfg, offsets, device=device, progress=progress)
+    preds, mats = predict_windows_from_embeddings(model, a, v, cfg, offsets, device=device, progress=progress)
     offset = off
     n_out = int(round(probe(audio).duration * cfg.fps)) or len(cd.audio)
     fm, _ = path_from_predictions(preds, len(cd.audio), clip.n_frames, max(n_out, len(cd.audio)), cfg.fps)
@@ -333,7 +363,7 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
         else: raise LipsyncError(None, f"unknown warp {warp!r}: choose video or audio")
     return result
 
-# %% ../nbs/09_inference.ipynb #c030
+# %% ../nbs/09_inference.ipynb #c032
 def warp_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000, fps:float=25, fade_ms:float=10) -> np.ndarray:
     "Audio re-timed by a frame map: output 40 ms chunk `k` = source chunk `frame_map[k]`, joined by short cross-fades."
     n = int(round(sample_rate / fps)); f = 2 * (int(sample_rate * fade_ms / 1000) // 2); h = f // 2
