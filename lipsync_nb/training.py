@@ -283,7 +283,7 @@ def train_phase(phase:int, cfg:Config, opts:TrainOptions, train_clips, val_clips
             key = 'single_shift/syncnet_shift_exact' if phase == 1 else 'per_frame/frame_exact'
             if best is None or row[key] >= best:
                 best = row[key]; save_checkpoint(out/f'phase{phase}_best.pt', model, cfg, step, epoch, phase, metrics=row)
-            if opts.progress: tqdm.write(f"phase {phase} epoch {epoch} step {step}: loss {row['loss']:.4f}  " +
+            if opts.progress: tqdm.write(f"phase {phase} epoch {epoch} step {step}: loss {row['loss'] or float('nan'):.4f}  " +
                                          '  '.join(f"{k.split('/')[0][:6]}/{k.split('/')[1]} {v:.3f}" for k, v in metrics.items() if 'exact' in k))
     if world > 1: dist.barrier()
     return model
