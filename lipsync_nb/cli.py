@@ -176,7 +176,7 @@ def cmd_bench(a):
 def cmd_align(a):
     from lipsync_nb.inference import align_video, FrameMap, map_accuracy
     fm = align_video(a.video, a.audio, a.out, a.checkpoint, a.map, a.device, overwrite=a.yes, progress=not a.quiet,
-                     out_fps=None if a.fps == '25' else a.fps, warp=a.warp)
+                     out_fps=None if a.fps == '25' else a.fps, warp=a.warp, max_offset=a.max_offset, local=a.max_offset > 0)
     st = fm.stats()
     print(f"{Path(a.out).name if a.out else 'map'}: {st['frames']} frames at {fm.fps:g} fps for {st['frames'] / fm.fps:.2f} s of audio; "
           f"global offset {fm.global_offset_frames:+d} frames; duplicated {st['duplicated']:.1%}, deleted {st['deleted']:.1%}, "
@@ -218,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument('--truth', help='a known frame map (.json) to report accuracy against'); al.add_argument('--device')
     al.add_argument('--fps', default='25', help="output frame rate: 25 (default), 'source', or a number")
     al.add_argument('--warp', choices=['video', 'audio'], default='video', help='re-time the video (default) or stretch the audio (WSOLA)')
+    al.add_argument('--max-offset', type=int, default=125, help='largest offset searched, in frames (0: the streams start together)')
     al.add_argument('-y', '--yes', action='store_true', help='overwrite existing outputs'); al.add_argument('-q', '--quiet', action='store_true')
     al.set_defaults(func=cmd_align)
     t = sub.add_parser('train', help='train phase 1, phase 2 or both on a folder of clips')

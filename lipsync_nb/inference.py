@@ -16,8 +16,9 @@ from .core import *
 # %% auto #0
 __all__ = ['window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path', 'embed_clip',
            'global_offset', 'local_offsets', 'FrameMap', 'predict_windows_from_embeddings', 'predict_windows',
-           'path_from_predictions', 'confidence', 'default_checkpoint', 'source_indices', 'retime_video',
-           'keep_timing_where_faceless', 'stretch_audio', 'align_video', 'warp_audio', 'known_retiming', 'map_accuracy']
+           'path_from_predictions', 'confidence', 'default_checkpoint', 'source_indices', 'retime_video', 'align_clip',
+           'keep_timing_where_faceless', 'stretch_audio', 'align_video', 'warp_audio', 'known_retiming', 'map_accuracy',
+           'warp_clip', 'evaluate_clips']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -289,6 +290,15 @@ def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, s
             yield cur
     return write_video(out, frames(), rate, audio=audio, sample_rate=sample_rate, inputs=inputs)
 
+def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=True, progress:bool=False):
+    "The model part of `align` on a prepared clip: (frame map, window matrices, global offset, its confidence)."
+    a, v = embed_clip(model, cd, cfg, device)
+    off, off_conf, _ = global_offset(a, v, max_offset)
+    offsets = local_offsets(a, v, window_starts(len(cd.audio), cfg.n_audio), max_offset=min(max_offset, 75)) if local else off
+    preds, mats = predict_windows_from_embeddings(model, a, v, cfg, offsets, device=device, progress=progress)
+    fm, _ = path_from_predictions(preds, len(cd.audio), len(cd.mouths), n_out or len(cd.audio), cfg.fps)
+    return fm, mats, off, off_conf
+
 def keep_timing_where_faceless(frame_map:np.ndarray, face_found:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     "Where the mapped frames have no face, play the source at its own pace from the last frame with a face; (new map, changed mask)."
     fm = np.asarray(frame_map).copy(); bad = ~face_found[np.clip(fm, 0, len(face_found) - 1)]
@@ -336,13 +346,8 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     if gap > 1: warn(audio, f"audio is {gap:.1f} s longer than the video: the re-timed video repeats frames to fill it")
     if gap < -1: warn(video, f"video is {-gap:.1f} s longer than the audio: the re-timed video ends with the audio")
     cd = clip_data(clip, cfg)
-    a, v = embed_clip(model, cd, cfg, device)
-    off, off_conf, _ = global_offset(a, v, max_offset)
-    offsets = local_offsets(a, v, window_starts(len(cd.audio), cfg.n_audio), max_offset=min(max_offset, 75)) if local else off
-    preds, mats = predict_windows_from_embeddings(model, a, v, cfg, offsets, device=device, progress=progress)
-    offset = off
     n_out = int(round(probe(audio).duration * cfg.fps)) or len(cd.audio)
-    fm, _ = path_from_predictions(preds, len(cd.audio), clip.n_frames, max(n_out, len(cd.audio)), cfg.fps)
+    fm, mats, offset, off_conf = align_clip(model, cd, cfg, max(n_out, len(cd.audio)), device, max_offset, local, progress)
     fm = fm[:n_out] if n_out else fm
     fm, kept = keep_timing_where_faceless(fm, clip.face_found)
     if kept.any():
@@ -388,3 +393,32 @@ def map_accuracy(predicted:np.ndarray, truth:np.ndarray) -> dict:
     "Per-frame error of a frame map against the truth: mean |error| (frames), % exact, % within one frame."
     n = min(len(predicted), len(truth)); e = np.abs(np.asarray(predicted[:n]) - np.asarray(truth[:n]))
     return dict(frames=n, mean_err=float(e.mean()), exact=float((e == 0).mean()), within_1=float((e <= 1).mean()))
+
+# %% ../nbs/09_inference.ipynb #c039
+def warp_clip(cd, frame_map):
+    "A `ClipData` whose video is re-timed by `frame_map` (audio untouched)."
+    from lipsync_nb.data import ClipData
+    idx = np.clip(frame_map, 0, len(cd.mouths) - 1)
+    return ClipData(cd.name, cd.mouths[idx], cd.audio, cd.speaker, None if cd.points is None else cd.points[idx])
+
+def evaluate_clips(model, cfg:Config, clips:list, seed:int=0, max_offset:int=125) -> dict:
+    "Whole-clip alignment errors on known warps: Table 2 (one shift per clip) and Table 3 (per-frame warps)."
+    from lipsync_nb.warping import random_frame_map, warp_targets
+    rng = np.random.default_rng(seed); res = {'shift': [], 'shift_frame_err': [], 'warp_frame_err': []}
+    for cd in clips:
+        n = min(len(cd.audio), len(cd.mouths) - cfg.stack + 1)
+        s = int(rng.integers(-cfg.max_shift, cfg.max_shift + 1))                   # video starts s frames late (or early)
+        shifted = warp_clip(cd, np.arange(n + 30) - s)
+        fm, *_ = align_clip(model, shifted, cfg, n, max_offset=max_offset, local=max_offset > 0)
+        err = np.abs(fm[:n] - (np.arange(n) + s)); valid = (np.arange(n) + s >= 0) & (np.arange(n) + s < n)
+        res['shift'].append(abs(int(np.median(fm[:n][valid] - np.arange(n)[valid])) - s)); res['shift_frame_err'].append(err[valid])
+        m = random_frame_map(n + 30, rng)
+        t = warp_targets(m, n)
+        fm, *_ = align_clip(model, warp_clip(cd, m), cfg, n, max_offset=max_offset, local=max_offset > 0)
+        ok = t >= 0
+        res['warp_frame_err'].append(np.abs(fm[:n][ok] - t[ok]))
+        res.setdefault('untouched_err', []).append(np.abs(np.arange(n)[ok] - t[ok]))
+    sh = np.array(res['shift']); e2 = np.concatenate(res['warp_frame_err']); e0 = np.concatenate(res['untouched_err'])
+    return dict(clips=len(clips), shift_mean_err=float(sh.mean()), shift_max_err=int(sh.max()), shift_exact=float((sh == 0).mean()),
+                frame_mean_err=float(e2.mean()), frame_exact=float((e2 == 0).mean()), frame_within_1=float((e2 <= 1).mean()),
+                untouched_frame_mean_err=float(e0.mean()), untouched_frame_exact=float((e0 == 0).mean()))
