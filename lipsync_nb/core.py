@@ -144,11 +144,9 @@ def check_output_path(out, inputs=()) -> Path:
     parent = out.parent if str(out.parent) else Path('.')
     if not parent.exists(): raise LipsyncError(out, f"output directory {parent} does not exist")
     if not parent.is_dir(): raise LipsyncError(out, f"{parent} is not a directory")
-    try: os.close(fd := tempfile.mkstemp(dir=parent, prefix='.lipsync_probe.')[0])   # root ignores permission bits: try for real
+    try: fd, probe = tempfile.mkstemp(dir=parent, prefix='.lipsync_probe.')   # root ignores permission bits: try for real
     except OSError as e: raise LipsyncError(out, f"output directory {parent} is not writable ({e.strerror})") from None
-    else:
-        for q in parent.glob('.lipsync_probe.*'):
-            with contextlib.suppress(OSError): q.unlink()
+    os.close(fd); os.unlink(probe)
     return out
 
 @contextlib.contextmanager

@@ -106,9 +106,11 @@ class Encoders(nn.Module):
         "Audio `(B, Na, 20, 13)` and mouths `(B, Nv+4, S, S)` (or points `(B, Nv+4, 20, 2)`) → `(B, Na, E)`, `(B, Nv, E)`."
         B, Na = audio.shape[:2]
         a = self.audio(audio.reshape(B * Na, *audio.shape[2:])).view(B, Na, -1)
-        v = self.video(video)
-        if self.cfg.unit_embeddings: a, v = F.normalize(a, dim=-1), F.normalize(v, dim=-1)
-        return a, v
+        return self.unit(a), self.unit(self.video(video))
+
+    def unit(self, x:torch.Tensor) -> torch.Tensor:
+        "Embeddings onto the unit sphere when the `Config` says so (`unit_embeddings`), else unchanged."
+        return F.normalize(x, dim=-1) if self.cfg.unit_embeddings else x
 
     def forward(self, audio, video) -> torch.Tensor:
         a, v = self.embed(audio, video)

@@ -83,11 +83,11 @@ def lesson_clip(name:str='tanshuai0219_edtalk_uncrop_obama.mp4') -> Path:
     return data_samples_dir()/'obama_address.mp4'
 
 # %% ../nbs/01_media.ipynb #c011
-_YUV = ('yuv420p', 'yuvj420p', 'yuv422p', 'yuvj422p', 'yuv444p', 'yuvj444p', 'nv12', 'yuv420p10le')
+_YUV = ('yuv420p', 'yuvj420p', 'yuv422p', 'yuvj422p', 'yuv444p', 'yuvj444p', 'nv12')     # 8-bit formats whose first plane is luma
 _LIMITED = np.clip((np.arange(256) - 16) * 255.0 / 219.0, 0, 255).round().astype(np.uint8)
 
 def _to_array(frame, gray:bool, size):
-    if gray and size is None and frame.format.name in _YUV[:7]:
+    if gray and size is None and frame.format.name in _YUV:
         plane = frame.planes[0]
         y = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[:frame.height, :frame.width]
         return _LIMITED[y] if not frame.format.name.startswith('yuvj') else y.copy()
