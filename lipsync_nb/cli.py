@@ -14,7 +14,7 @@ from .clip import preprocess, Clip
 # %% auto #0
 __all__ = ['BENCH_CLIPS', 'BENCH_1080P', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips',
            'bench_data_table', 'bench_model_table', 'long_1080p_clip', 'bench_align_table', 'torch_threads',
-           'cmd_bench', 'cmd_align', 'cmd_train', 'build_parser', 'main']
+           'cmd_bench', 'cmd_align', 'cmd_evaluate', 'cmd_train', 'build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -176,7 +176,8 @@ def cmd_bench(a):
 def cmd_align(a):
     from lipsync_nb.inference import align_video, FrameMap, map_accuracy
     fm = align_video(a.video, a.audio, a.out, a.checkpoint, a.map, a.device, overwrite=a.yes, progress=not a.quiet,
-                     out_fps=None if a.fps == '25' else a.fps, warp=a.warp, max_offset=a.max_offset, local=a.max_offset > 0)
+                     out_fps=None if a.fps == '25' else a.fps, warp=a.warp, max_offset=a.max_offset, local=a.max_offset > 0,
+                     method=a.method)
     st = fm.stats()
     print(f"{Path(a.out).name if a.out else 'map'}: {st['frames']} frames at {fm.fps:g} fps for {st['frames'] / fm.fps:.2f} s of audio; "
           f"global offset {fm.global_offset_frames:+d} frames; duplicated {st['duplicated']:.1%}, deleted {st['deleted']:.1%}, "
@@ -189,6 +190,24 @@ def cmd_align(a):
     return 0
 
 # %% ../nbs/13_cli.ipynb #c011
+def cmd_evaluate(a):
+    from lipsync_nb.evaluation import evaluation_clips, evaluate, summarize, format_tables
+    from lipsync_nb.inference import default_checkpoint
+    from lipsync_nb.training import model_from_checkpoint
+    if a.json: check_output_path(a.json)
+    ck = Path(a.checkpoint) if a.checkpoint else default_checkpoint()
+    model, cfg = model_from_checkpoint(ck)
+    clips, waves = evaluation_clips(a.clips, cfg, a.split, a.limit, progress=not a.quiet)
+    t = time.perf_counter()
+    rows = evaluate(model, cfg, clips, a.methods, a.warps, a.seed, None if a.no_audio else waves, a.search, progress=not a.quiet)
+    tables = summarize(rows)
+    print(format_tables(tables, f"{len(clips)} clips × {a.warps} warp(s) each, seed {a.seed}, checkpoint {ck.name}; "
+                                f"{time.perf_counter() - t:.0f} s."))
+    if a.json:
+        with atomic_write(Path(a.json), 'w') as f: json.dump(dict(rows=rows, tables={str(k): v for k, v in tables.items()}), f, default=float)
+    return 0
+
+# %% ../nbs/13_cli.ipynb #c013
 def cmd_train(a):
     from lipsync_nb.training import TrainOptions, train
     over = {k: v for k, v in dict(video_frontend=a.frontend, lr=a.lr, batch_size=a.batch_size).items() if v is not None}
@@ -202,8 +221,9 @@ def cmd_train(a):
     print(f"done: checkpoints and metrics.jsonl in {a.out}")
     return 0
 
-# %% ../nbs/13_cli.ipynb #c012
+# %% ../nbs/13_cli.ipynb #c014
 def build_parser() -> argparse.ArgumentParser:
+    from lipsync_nb.inference import METHODS
     p = argparse.ArgumentParser(prog='lipsync_nb', description="End-to-end lip synchronization (Shalev & Wolf, WACV 2020).")
     sub = p.add_subparsers(dest='command', required=True)
     s = sub.add_parser('preprocess', help='mouths, landmarks and MFCC of a video (and audio) into a .npz Clip')
@@ -219,8 +239,18 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument('--fps', default='25', help="output frame rate: 25 (default), 'source', or a number")
     al.add_argument('--warp', choices=['video', 'audio'], default='video', help='re-time the video (default) or stretch the audio (WSOLA)')
     al.add_argument('--max-offset', type=int, default=125, help='largest offset searched, in frames (0: the streams start together)')
+    al.add_argument('--method', choices=list(METHODS), default='autoencoder', help='the learned aligner (default) or a baseline')
     al.add_argument('-y', '--yes', action='store_true', help='overwrite existing outputs'); al.add_argument('-q', '--quiet', action='store_true')
     al.set_defaults(func=cmd_align)
+    ev = sub.add_parser('evaluate', help="the paper's Tables 2-6 on known warps of a folder of clips")
+    ev.add_argument('--clips', required=True, help='folder of clips (a clips.csv beside it selects validation speakers)')
+    ev.add_argument('--warps', type=int, default=1, help='damaged copies of each clip per table'); ev.add_argument('--seed', type=int, default=0)
+    ev.add_argument('--methods', nargs='+', choices=list(METHODS), default=list(METHODS)); ev.add_argument('--checkpoint')
+    ev.add_argument('--split', choices=['val', 'all'], default='val', help='validation speakers only (default) or every clip')
+    ev.add_argument('--limit', type=int, help='at most this many clips'); ev.add_argument('--search', type=int, default=25, help="SyncNet's offset search (frames)")
+    ev.add_argument('--no-audio', action='store_true', help='skip Table 6 (audio warps)'); ev.add_argument('--json', help='write every row and table here')
+    ev.add_argument('-q', '--quiet', action='store_true')
+    ev.set_defaults(func=cmd_evaluate)
     t = sub.add_parser('train', help='train phase 1, phase 2 or both on a folder of clips')
     t.add_argument('--preset', default='cpu'); t.add_argument('--clips', required=True, help='folder of clips (clips.csv beside it gives speakers)')
     t.add_argument('--out', required=True, help='run folder: checkpoints, metrics.jsonl'); t.add_argument('--phase', choices=['1', '2', 'both'], default='both')

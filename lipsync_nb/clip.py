@@ -4,7 +4,7 @@
 
 # %% ../nbs/03a_clip.ipynb #c003
 from __future__ import annotations
-import json, time, hashlib
+import json, time, hashlib, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -17,7 +17,7 @@ from .audio import mfcc, audio_frames, n_audio_frames, loudness, check_audio
 __all__ = ['PREPROCESS_VERSION', 'Clip', 'clip_key', 'preprocess', 'sync_lags']
 
 # %% ../nbs/03a_clip.ipynb #c005
-PREPROCESS_VERSION = 1      # bump when preprocessing changes what it produces: old cache entries are then ignored
+PREPROCESS_VERSION = 2      # bump when preprocessing changes what it produces: old cache entries are then ignored
 
 @dataclass
 class Clip:
@@ -104,21 +104,28 @@ def preprocess(video, audio=None, out=None, cfg:Config|None=None, cache:bool=Tru
     if cached is not None and cached.exists():
         try:
             clip = Clip.load(cached)
+            for msg in clip.report.get('warnings', []):               # what the first run said, said again
+                msg = msg.replace(clip.audio_source, str(audio or video)).replace(clip.source, str(video))
+                warnings.warn(msg, LipsyncWarning, stacklevel=2)
             clip.source, clip.audio_source = str(video), str(audio or video)
             if out is not None: clip.save(out)
             return clip
         except LipsyncError: cached.unlink(missing_ok=True)       # a broken cache entry is recomputed
     timings, t_all = {}, time.perf_counter()
-    track = track_mouths(video, cfg, progress=progress, timings=timings)
-    if track.mouths.shape[0] < cfg.min_duration * cfg.fps:
-        raise LipsyncError(video, f"clip shorter than {cfg.min_duration:g} s ({track.mouths.shape[0] / cfg.fps:.2f} s of frames)")
-    t = time.perf_counter()
-    y = read_audio(audio if audio is not None else video, cfg.sample_rate, t0=None if audio is not None else track.report.get('t0'))
-    check_audio(y, audio or video, cfg)
+    with warnings.catch_warnings(record=True) as caught:              # kept in the report, so that a cache hit says them too
+        warnings.simplefilter('always', LipsyncWarning)
+        track = track_mouths(video, cfg, progress=progress, timings=timings)
+        if track.mouths.shape[0] < cfg.min_duration * cfg.fps:
+            raise LipsyncError(video, f"clip shorter than {cfg.min_duration:g} s ({track.mouths.shape[0] / cfg.fps:.2f} s of frames)")
+        t = time.perf_counter()
+        y = read_audio(audio if audio is not None else video, cfg.sample_rate, t0=None if audio is not None else track.report.get('t0'))
+        check_audio(y, audio or video, cfg)
+    for w in caught: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     steps = mfcc(y, cfg)
     timings['mfcc'] = time.perf_counter() - t
     timings['total'] = time.perf_counter() - t_all
     report = dict(track.report, duration=track.mouths.shape[0] / cfg.fps, audio_duration=len(y) / cfg.sample_rate,
+                  warnings=[str(w.message) for w in caught if issubclass(w.category, LipsyncWarning)],
                   timings={k: round(v, 3) for k, v in timings.items()})
     clip = Clip(track.mouths, track.landmarks, track.face_found, track.mouth_opening, steps, loudness(y, cfg), cfg.fps,
                 cfg.sample_rate, str(video), str(audio or video), key, report)

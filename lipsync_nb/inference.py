@@ -14,11 +14,11 @@ from tqdm.auto import tqdm
 from .core import *
 
 # %% auto #0
-__all__ = ['window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path', 'embed_clip',
-           'global_offset', 'local_offsets', 'FrameMap', 'predict_windows_from_embeddings', 'predict_windows',
-           'path_from_predictions', 'confidence', 'default_checkpoint', 'source_indices', 'retime_video', 'align_clip',
-           'keep_timing_where_faceless', 'stretch_audio', 'align_video', 'warp_audio', 'known_retiming', 'map_accuracy',
-           'warp_clip', 'evaluate_clips']
+__all__ = ['METHODS', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path',
+           'embed_clip', 'global_offset', 'local_offsets', 'FrameMap', 'predict_windows_from_embeddings',
+           'predict_windows', 'path_from_predictions', 'confidence', 'default_checkpoint', 'source_indices',
+           'retime_video', 'align_clip', 'keep_timing_where_faceless', 'stretch_audio', 'align_video', 'warp_audio',
+           'known_retiming', 'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -288,14 +288,27 @@ def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, s
             yield cur
     return write_video(out, frames(), rate, audio=audio, sample_rate=sample_rate, inputs=inputs)
 
-def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=True, progress:bool=False):
-    "The model part of `align` on a prepared clip: (frame map, window matrices, global offset, its confidence)."
-    a, v = embed_clip(model, cd, cfg, device)
-    off, off_conf, _ = global_offset(a, v, max_offset)
-    offsets = local_offsets(a, v, window_starts(len(cd.audio), cfg.n_audio), max_offset=min(max_offset, 75)) if local else off
+METHODS = ('autoencoder', 'dta', 'syncnet')
+
+def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=True,
+               progress:bool=False, method:str='autoencoder', embeddings=None):
+    "The model part of `align` on a prepared clip: (frame map, confidence, global offset, its confidence, extras)."
+    a, v = embeddings if embeddings is not None else embed_clip(model, cd, cfg, device)
+    n_out = n_out or len(cd.audio)
+    if method == 'syncnet':
+        from lipsync_nb.baselines import syncnet_align
+        fm, conf, off, off_conf = syncnet_align(a, v, n_out, len(cd.mouths), max(max_offset, 15))
+        return fm, conf, off, off_conf, {}
+    off, off_conf, _ = global_offset(a, v, max_offset) if max_offset > 0 else (0, 0.0, None)
+    if method == 'dta':
+        from lipsync_nb.baselines import dta_align
+        fm, conf, raw = dta_align(a, v, n_out, len(cd.mouths), cfg.fps)
+        return fm, conf, off, off_conf, dict(raw=raw)
+    if method != 'autoencoder': raise LipsyncError(None, f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
+    offsets = local_offsets(a, v, window_starts(len(cd.audio), cfg.n_audio), max_offset=min(max_offset, 75)) if local and max_offset > 0 else off
     preds, mats = predict_windows_from_embeddings(model, a, v, cfg, offsets, device=device, progress=progress)
-    fm, _ = path_from_predictions(preds, len(cd.audio), len(cd.mouths), n_out or len(cd.audio), cfg.fps)
-    return fm, mats, off, off_conf
+    fm, raw = path_from_predictions(preds, len(cd.audio), len(cd.mouths), n_out, cfg.fps)
+    return fm, confidence(fm, mats, len(cd.audio)), off, off_conf, dict(preds=preds, mats=mats, raw=raw)
 
 def keep_timing_where_faceless(frame_map:np.ndarray, face_found:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     "Where the mapped frames have no face, play the source at its own pace from the last frame with a face; (new map, changed mask)."
@@ -321,11 +334,15 @@ def stretch_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000,
     src = [j * n for j in js] + [len(fm) * n]; dst = [fm[j] * n for j in js] + [(fm[-1] + 1) * n]
     x = np.asarray(audio[: int(len(fm) * n)], np.float64)
     if len(x) < int(len(fm) * n): x = np.r_[x, np.zeros(int(len(fm) * n) - len(x))]
+    lead = int(fm[0] * n)
+    if lead > 0:                                                               # the map starts late: silence before it
+        x = np.r_[np.zeros(lead), x]; src = [0] + [s_ + lead for s_ in src]; dst = [0] + dst
     y = pytsmod.wsola(x, np.array([src, dst], np.float64))
     return np.clip(y, -1, 1).astype(np.float32)
 
 def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:str|None=None, max_offset:int=125,
-                overwrite:bool=False, progress:bool=True, local:bool=True, out_fps:float|str|None=None, warp:str='video') -> FrameMap:
+                overwrite:bool=False, progress:bool=True, local:bool=True, out_fps:float|str|None=None, warp:str='video',
+                method:str='autoencoder') -> FrameMap:
     "Align `video` to `audio`: returns the `FrameMap`; with `out`, also writes the re-timed mp4 (and `map_path` JSON)."
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data
@@ -345,13 +362,13 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     if gap < -1: warn(video, f"video is {-gap:.1f} s longer than the audio: the re-timed video ends with the audio")
     cd = clip_data(clip, cfg)
     n_out = int(round(probe(audio).duration * cfg.fps)) or len(cd.audio)
-    fm, mats, offset, off_conf = align_clip(model, cd, cfg, max(n_out, len(cd.audio)), device, max_offset, local, progress)
-    fm = fm[:n_out] if n_out else fm
+    fm, conf, offset, off_conf, _ = align_clip(model, cd, cfg, max(n_out, len(cd.audio)), device, max_offset, local, progress, method)
+    fm, conf = (fm[:n_out], conf[:n_out]) if n_out else (fm, conf)
     fm, kept = keep_timing_where_faceless(fm, clip.face_found)
     if kept.any():
         from lipsync_nb.mouth import frame_ranges
         warn(video, f"no face in the video where output frames {frame_ranges(kept)} fall: kept the source timing there")
-    result = FrameMap(fm, confidence(fm, mats, len(cd.audio)), cfg.fps, offset, off_conf, clip.n_frames, str(video), str(audio))
+    result = FrameMap(fm, np.where(kept, 0.0, conf), cfg.fps, offset, off_conf, clip.n_frames, str(video), str(audio))
     if map_path is not None: result.save(map_path)
     if out is not None:
         sr = 48000
@@ -391,32 +408,3 @@ def map_accuracy(predicted:np.ndarray, truth:np.ndarray) -> dict:
     "Per-frame error of a frame map against the truth: mean |error| (frames), % exact, % within one frame."
     n = min(len(predicted), len(truth)); e = np.abs(np.asarray(predicted[:n]) - np.asarray(truth[:n]))
     return dict(frames=n, mean_err=float(e.mean()), exact=float((e == 0).mean()), within_1=float((e <= 1).mean()))
-
-# %% ../nbs/09_inference.ipynb #c039
-def warp_clip(cd, frame_map):
-    "A `ClipData` whose video is re-timed by `frame_map` (audio untouched)."
-    from lipsync_nb.data import ClipData
-    idx = np.clip(frame_map, 0, len(cd.mouths) - 1)
-    return ClipData(cd.name, cd.mouths[idx], cd.audio, cd.speaker, None if cd.points is None else cd.points[idx])
-
-def evaluate_clips(model, cfg:Config, clips:list, seed:int=0, max_offset:int=125) -> dict:
-    "Whole-clip alignment errors on known warps: Table 2 (one shift per clip) and Table 3 (per-frame warps)."
-    from lipsync_nb.warping import random_frame_map, warp_targets
-    rng = np.random.default_rng(seed); res = {'shift': [], 'shift_frame_err': [], 'warp_frame_err': []}
-    for cd in clips:
-        n = min(len(cd.audio), len(cd.mouths) - cfg.stack + 1)
-        s = int(rng.integers(-cfg.max_shift, cfg.max_shift + 1))                   # video starts s frames late (or early)
-        shifted = warp_clip(cd, np.arange(n + 30) - s)
-        fm, *_ = align_clip(model, shifted, cfg, n, max_offset=max_offset, local=max_offset > 0)
-        err = np.abs(fm[:n] - (np.arange(n) + s)); valid = (np.arange(n) + s >= 0) & (np.arange(n) + s < n)
-        res['shift'].append(abs(int(np.median(fm[:n][valid] - np.arange(n)[valid])) - s)); res['shift_frame_err'].append(err[valid])
-        m = random_frame_map(n + 30, rng)
-        t = warp_targets(m, n)
-        fm, *_ = align_clip(model, warp_clip(cd, m), cfg, n, max_offset=max_offset, local=max_offset > 0)
-        ok = t >= 0
-        res['warp_frame_err'].append(np.abs(fm[:n][ok] - t[ok]))
-        res.setdefault('untouched_err', []).append(np.abs(np.arange(n)[ok] - t[ok]))
-    sh = np.array(res['shift']); e2 = np.concatenate(res['warp_frame_err']); e0 = np.concatenate(res['untouched_err'])
-    return dict(clips=len(clips), shift_mean_err=float(sh.mean()), shift_max_err=int(sh.max()), shift_exact=float((sh == 0).mean()),
-                frame_mean_err=float(e2.mean()), frame_exact=float((e2 == 0).mean()), frame_within_1=float((e2 <= 1).mean()),
-                untouched_frame_mean_err=float(e0.mean()), untouched_frame_exact=float((e0 == 0).mean()))

@@ -104,6 +104,16 @@ def test_audio_without_speech_warns(tmp_path, tiny_ck):
         fm = align_video(SAMPLE, _wav(tmp_path/'quiet.wav', np.zeros(16000 * 4)), checkpoint=tiny_ck, progress=False)
     assert len(fm.frame_map) == 100
 
+def test_warnings_survive_the_cache(tmp_path, monkeypatch):
+    "A cached clip says again what its first preprocessing said (silent audio), naming the file of this call."
+    from lipsync_nb.core import LipsyncWarning
+    from lipsync_nb.clip import preprocess
+    monkeypatch.setenv('LIPSYNC_CACHE', str(tmp_path/'cache'))
+    quiet = _wav(tmp_path/'quiet.wav', np.zeros(16000 * 4))
+    with pytest.warns(LipsyncWarning, match='silent'): preprocess(SAMPLE, audio=quiet, progress=False)
+    again = _wav(tmp_path/'again.wav', np.zeros(16000 * 4))                      # same content: a cache hit
+    with pytest.warns(LipsyncWarning, match='again.wav: audio is silent'): preprocess(SAMPLE, audio=again, progress=False)
+
 def test_offset_larger_than_the_video(tmp_path, tiny_ck):
     from lipsync_nb.core import LipsyncWarning
     from lipsync_nb.inference import align_video
