@@ -1,0 +1,82 @@
+"""The widgets in a real browser: JupyterLab (headless Debian chromium, driven by playwright) runs the widgets
+notebook, a slider is moved, and the figure must change. A screenshot is kept as an artifact.
+
+Skips when chromium or playwright is missing (a user's machine), fails instead when LIPSYNC_REQUIRE_BROWSER=1 (CI)."""
+import os, shutil, socket, subprocess, sys, time, json
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
+ARTIFACTS = Path(os.environ.get('LIPSYNC_ARTIFACTS', ROOT/'tests'/'artifacts'))
+
+def _need(ok, why):
+    if ok: return
+    if os.environ.get('LIPSYNC_REQUIRE_BROWSER') == '1': pytest.fail(f"browser test required but {why}")
+    pytest.skip(why)
+
+def _free_port():
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+@pytest.fixture(scope='module')
+def lab(tmp_path_factory):
+    _need(CHROMIUM is not None, "no chromium on PATH (apt-get install chromium)")
+    try: import playwright.sync_api  # noqa
+    except ImportError: _need(False, "playwright is not installed (pip install playwright)")
+    root = tmp_path_factory.mktemp('lab')
+    shutil.copy(ROOT/'nbs'/'12_widgets.ipynb', root/'widgets.ipynb')          # a copy: autosave never touches nbs/
+    port, token = _free_port(), 'lipsync-test'
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root/'.jupyter'), JUPYTER_RUNTIME_DIR=str(root/'.runtime'))
+    proc = subprocess.Popen([sys.executable, '-m', 'jupyterlab', '--no-browser', f'--port={port}', '--ip=127.0.0.1',
+                             f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={root}', '--LabApp.expose_app_in_browser=True',
+                             '--LabApp.news_url=None', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
+                             '--ServerApp.allow_root=True'],
+                            stdout=open(root/'lab.log', 'w'), stderr=subprocess.STDOUT, env=env, cwd=root)
+    url = f'http://127.0.0.1:{port}'
+    import urllib.request
+    for _ in range(120):
+        try: urllib.request.urlopen(f'{url}/api/status?token={token}', timeout=2); break
+        except Exception: time.sleep(0.5)
+        if proc.poll() is not None: break
+    else: pass
+    if proc.poll() is not None: pytest.fail(f"jupyterlab did not start: {(root/'lab.log').read_text()[-2000:]}")
+    yield url, token, root
+    proc.terminate()
+    try: proc.wait(20)
+    except subprocess.TimeoutExpired: proc.kill()
+
+TITLE = "document.querySelector('.js-plotly-plot .gtitle') && document.querySelector('.js-plotly-plot .gtitle').textContent"
+
+def test_widgets_notebook_in_jupyterlab(lab):
+    from playwright.sync_api import sync_playwright
+    url, token, root = lab
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+                                          '--disable-component-update', '--no-first-run'])
+        page = browser.new_page(viewport={'width': 1400, 'height': 1000})
+        try:
+            page.goto(f'{url}/lab/tree/widgets.ipynb?token={token}', timeout=120_000)
+            page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=120_000)
+            page.wait_for_timeout(3000)                                             # the kernel starts
+            page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            # the distance explorer: its slider and its figure appear once the cell has run
+            page.wait_for_function(f"({TITLE}) && ({TITLE}).startsWith('window 5')", timeout=300_000)
+            plot = page.locator('.js-plotly-plot').first
+            plot.scroll_into_view_if_needed()
+            before = page.evaluate(TITLE)
+            handle = page.locator('.widget-slider .noUi-handle, .widget-slider [role=slider]').first
+            handle.focus(); handle.press('ArrowRight'); handle.press('ArrowRight')
+            page.wait_for_function(f"({TITLE}) && ({TITLE}).startsWith('window 7')", timeout=60_000)   # two steps right
+            after = page.evaluate(TITLE)
+            assert after != before and after.startswith('window 7'), (before, after)
+            page.wait_for_timeout(500)
+            shot = ARTIFACTS/'widgets_distance_explorer.png'
+            page.locator('.jp-OutputArea-output').filter(has=page.locator('.js-plotly-plot')).first.screenshot(path=str(shot))
+            page.screenshot(path=str(ARTIFACTS/'widgets_jupyterlab.png'))
+            print(f"screenshots: {shot}")
+            assert shot.stat().st_size > 10_000
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS/'widgets_failure.png')); raise
+        finally: browser.close()
