@@ -405,6 +405,6 @@ def known_retiming(loud:np.ndarray, fast:tuple=(0.45, 0.65), quiet_db:float=-35.
     return np.array(out, np.int64)
 
 def map_accuracy(predicted:np.ndarray, truth:np.ndarray) -> dict:
-    "Per-frame error of a frame map against the truth: mean |error| (frames), % exact, % within one frame."
+    "Per-frame error of a frame map against the truth: mean absolute error (frames), share exact, share within one frame."
     n = min(len(predicted), len(truth)); e = np.abs(np.asarray(predicted[:n]) - np.asarray(truth[:n]))
     return dict(frames=n, mean_err=float(e.mean()), exact=float((e == 0).mean()), within_1=float((e <= 1).mean()))
