@@ -136,7 +136,8 @@ def main(argv=None) -> int:
     from concurrent.futures import ThreadPoolExecutor
     def run(nb):                                                   # each notebook in a fresh process, as a user would run it
         out = src/f'{nb.stem}.run.json'
-        r = subprocess.run([sys.executable, __file__, '--execute', str(nb), '--to', str(out)], capture_output=True, text=True)
+        env = dict(os.environ, OMP_NUM_THREADS=str(max(1, (os.cpu_count() or 1) // a.jobs)))   # no oversubscribed cores
+        r = subprocess.run([sys.executable, __file__, '--execute', str(nb), '--to', str(out)], capture_output=True, text=True, env=env)
         if r.returncode or not out.exists(): return nb.stem, None, (r.stderr or r.stdout)[-3000:] or f"{nb.name}: failed"
         name, raw, err = json.loads(out.read_text()); out.unlink()
         return name, raw, err
@@ -152,7 +153,8 @@ def main(argv=None) -> int:
         ['```{toctree}', ':maxdepth: 1', ':caption: Notebooks', ''] + chapters + ['api', '```'])))
     (src/'index.ipynb').write_text(json.dumps(idx))
     (src/'api.md').write_text(api_page())
-    r = subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-W', '--keep-going', '-q', '-c', str(DOCS), str(src), str(site)])
+    r = subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-W', '--keep-going', '-q', '-c', str(DOCS),
+                        '-d', str(DOCS/'_build'/'doctrees'), str(src), str(site)])
     if r.returncode: print("error: sphinx failed (warnings are errors)", file=sys.stderr); return r.returncode
     problems = check_site(site, ['index', 'api', *chapters])
     for pr in problems: print(pr, file=sys.stderr)

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from .core import *
 from .inference import METHODS, align_clip, embed_clip, window_starts, local_offsets
+from IPython.display import display
 
 # %% auto #0
 __all__ = ['PATH_STYLE', 'Explored', 'explore_clip', 'mouth_png', 'window_figure', 'distance_explorer', 'attention_figure',

@@ -24,11 +24,16 @@ def lab(tmp_path_factory):
     try: import playwright.sync_api  # noqa
     except ImportError: _need(False, "playwright is not installed (pip install playwright)")
     root = tmp_path_factory.mktemp('lab')
-    shutil.copy(ROOT/'nbs'/'12_widgets.ipynb', root/'widgets.ipynb')          # a copy: autosave never touches nbs/
+    nb = json.loads((ROOT/'nbs'/'12_widgets.ipynb').read_text())             # a copy: autosave never touches nbs/
+    nb['cells'] = [c for c in nb['cells'] if 'nbdev_export(' not in ''.join(c['source'])]   # export belongs to the project tree
+    (root/'widgets.ipynb').write_text(json.dumps(nb))
+    settings = root/'settings'/'@jupyterlab'/'notebook-extension'; settings.mkdir(parents=True)
+    (settings/'tracker.jupyterlab-settings').write_text(json.dumps({'windowingMode': 'none'}))   # every cell in the DOM
     port, token = _free_port(), 'lipsync-test'
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root/'.jupyter'), JUPYTER_RUNTIME_DIR=str(root/'.runtime'))
     proc = subprocess.Popen([sys.executable, '-m', 'jupyterlab', '--no-browser', f'--port={port}', '--ip=127.0.0.1',
                              f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={root}', '--LabApp.expose_app_in_browser=True',
+                             f'--LabApp.user_settings_dir={root/"settings"}', f'--LabApp.workspaces_dir={root/"workspaces"}',
                              '--LabApp.news_url=None', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
                              '--ServerApp.allow_root=True'],
                             stdout=open(root/'lab.log', 'w'), stderr=subprocess.STDOUT, env=env, cwd=root)
@@ -75,6 +80,22 @@ def test_widgets_notebook_in_jupyterlab(lab):
             shot = ARTIFACTS/'widgets_distance_explorer.png'
             page.locator('.jp-OutputArea-output').filter(has=page.locator('.js-plotly-plot')).first.screenshot(path=str(shot))
             page.screenshot(path=str(ARTIFACTS/'widgets_jupyterlab.png'))
+            # the other explorers, each in its own output area: attention (sliders + figure), paths (scrubber), the players
+            outputs = page.locator('.jp-OutputArea-output')
+            def shot_of(loc, name):
+                loc = loc.first; loc.scroll_into_view_if_needed(); page.wait_for_timeout(500); loc.screenshot(path=str(ARTIFACTS/name))
+            page.wait_for_function("document.querySelectorAll('.jp-OutputArea-output video').length >= 2", timeout=300_000)
+            cells = page.locator('.jp-Notebook .jp-Cell')
+            for i in range(cells.count()):                      # widgets render when their output is first seen
+                cells.nth(i).scroll_into_view_if_needed(); page.wait_for_timeout(100)
+            page.wait_for_timeout(1000)
+            n_sliders = page.evaluate("document.querySelectorAll('.jp-OutputArea-output .widget-slider').length")
+            diag = page.evaluate("[...document.querySelectorAll('[class*=slider]')].map(e => e.className).slice(0, 12).join(' | ')")
+            assert n_sliders >= 4, (n_sliders, diag)            # distance (1), attention (2), path (1)
+            live = outputs.filter(has=page.locator('.widget-slider'))
+            shot_of(live.filter(has_text='decoding step'), 'widgets_attention_explorer.png')
+            shot_of(live.filter(has_text=' shows '), 'widgets_path_explorer.png')
+            shot_of(outputs.filter(has=page.locator('video')), 'widgets_before_after.png')
             print(f"screenshots: {shot}")
             assert shot.stat().st_size > 10_000
         except Exception:
