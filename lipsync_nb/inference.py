@@ -279,7 +279,7 @@ def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, s
     rate = out_fps or fps
     idx = fm if rate == fps else source_indices(fm, fps, rate)
     def frames():
-        it, cur, s = prefetch(VideoReader(video, rate)), None, -1
+        it, cur, s = prefetch(VideoReader(video, rate, raw=True)), None, -1     # decoded frames pass through: no RGB round trip
         for j in tqdm(range(len(idx)), desc='re-timing', unit='frame', disable=not progress, leave=False):
             while s < idx[j]:
                 nxt = next(it, None)

@@ -102,8 +102,9 @@ def _scaled_size(w, h, max_side):
 
 class VideoReader:
     "Iterate the frames of `path` resampled to `fps` by timestamp: `for frame in VideoReader(p): ...`."
-    def __init__(self, path, fps:float=25, gray:bool=False, max_side:int|None=None):
-        self.path, self.fps, self.gray, self.max_side = Path(path), fps, gray, max_side
+    def __init__(self, path, fps:float=25, gray:bool=False, max_side:int|None=None, raw:bool=False):
+        "`raw`: yield the decoded `av.VideoFrame`s themselves, unconverted (for re-encoding them, as `retime_video` does)."
+        self.path, self.fps, self.gray, self.max_side, self.raw = Path(path), fps, gray, max_side, raw
         self.info = probe(path)
         if not self.info.has_video: raise LipsyncError(path, "no video stream")
         self.n_source, self.n_out, self.t0, self.end = 0, 0, None, None
@@ -125,6 +126,9 @@ class VideoReader:
             if self.n_source == 0: raise LipsyncError(self.path, f"video stream cannot be decoded ({_reason(e)})") from None
             raise LipsyncError(self.path, f"corrupt video data after {self.n_source} frames ({_reason(e)})") from None
 
+    def _convert(self, f):
+        return f if self.raw else _to_array(f, self.gray, self.size)
+
     def __iter__(self):
         step = 1.0 / self.fps
         with open_media(self.path) as c:
@@ -138,10 +142,10 @@ class VideoReader:
                 while prev is not None and self.t0 + k * step <= t:
                     target = self.t0 + k * step
                     if target - prev[0] <= t - target:                # the previous frame is nearer (ties: earlier)
-                        if prev_arr is None: prev_arr = _to_array(prev[1], self.gray, self.size)
+                        if prev_arr is None: prev_arr = self._convert(prev[1])
                         out = prev_arr
                     else:
-                        if cur_arr is None: cur_arr = _to_array(f, self.gray, self.size)
+                        if cur_arr is None: cur_arr = self._convert(f)
                         out = cur_arr
                     k += 1; self.n_out = k
                     yield out
@@ -151,7 +155,7 @@ class VideoReader:
             dur = float(prev[1].duration * s.time_base) if prev[1].duration else last_dt
             self.end = prev[0] + max(dur, last_dt)               # the last frame lasts at least one frame interval
             while self.t0 + k * step < self.end - 1e-6:
-                if prev_arr is None: prev_arr = _to_array(prev[1], self.gray, self.size)
+                if prev_arr is None: prev_arr = self._convert(prev[1])
                 k += 1; self.n_out = k
                 yield prev_arr
             claimed = self.info.duration
@@ -234,15 +238,24 @@ def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:in
                     af.sample_rate, af.pts = sample_rate, pos - len(chunk)
                     for pkt in aus.encode(af): c.mux(pkt)
             for img in frames:
-                img = np.asarray(img)
-                if img.ndim == 2: img = np.repeat(img[..., None], 3, axis=2)
-                h, w = img.shape[:2]
-                if h % 2 or w % 2: img = np.pad(img, ((0, h % 2), (0, w % 2), (0, 0)), mode='edge')
+                if isinstance(img, av.VideoFrame) and (img.format.name != 'yuv420p' or img.width % 2 or img.height % 2):
+                    img = img.to_ndarray(format='rgb24')                 # other layouts and ranges (yuvj, 10-bit, 4:4:4) via RGB
+                if isinstance(img, av.VideoFrame):                   # decoded 4:2:0 video: re-encoded without a trip through RGB
+                    vf = img; shape = (vf.height, vf.width)
+                else:
+                    img = np.asarray(img)
+                    if img.ndim == 2: img = np.repeat(img[..., None], 3, axis=2)
+                    h, w = img.shape[:2]
+                    if h % 2 or w % 2: img = np.pad(img, ((0, h % 2), (0, w % 2), (0, 0)), mode='edge')
+                    vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(img, dtype=np.uint8), format='rgb24'); shape = img.shape[:2]
                 if vs is None:
                     vs = c.add_stream('libx264', rate=fps)
-                    vs.width, vs.height, vs.pix_fmt = img.shape[1], img.shape[0], 'yuv420p'
+                    vs.width, vs.height, vs.pix_fmt = shape[1], shape[0], 'yuv420p'
                     vs.options = {'crf': str(crf), 'preset': preset}
-                vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(img, dtype=np.uint8), format='rgb24')
+                elif shape != (vs.height, vs.width): raise LipsyncError(path, f"frame {n} is {shape[1]}x{shape[0]}, the video {vs.width}x{vs.height}")
+                if isinstance(img, av.VideoFrame):
+                    vf.time_base = 1 / fps                                   # pts below count frames, not the source's ticks
+                    vf.pict_type = 0                                         # the encoder chooses key frames, not the source
                 vf.pts = n; n += 1
                 for pkt in vs.encode(vf): c.mux(pkt)
                 push_audio(int(n / fps * sample_rate))
@@ -253,7 +266,7 @@ def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:in
                 for pkt in aus.encode(): c.mux(pkt)
     return path
 
-# %% ../nbs/01_media.ipynb #c025
+# %% ../nbs/01_media.ipynb #c027
 def _paint_index(k:int, size=(64, 64)) -> np.ndarray:
     img = np.zeros((*size, 3), np.uint8)
     img[:, :size[1] // 2] = (k // 16) * 16 + 8; img[:, size[1] // 2:] = (k % 16) * 16 + 8
@@ -310,7 +323,7 @@ def expected_indices(times, fps=25, n_out=None):
         out.append(i)
     return out
 
-# %% ../nbs/01_media.ipynb #c028
+# %% ../nbs/01_media.ipynb #c030
 def make_test_audio(path, seconds=1.5, codec='pcm_s16le', fmt=None, sample_rate=44100, channels=2):
     "A 440 Hz tone in `codec`/`fmt` at `sample_rate` with `channels`: an audio decoding fixture."
     with av.open(str(path), 'w', format=fmt) as c:
