@@ -13,65 +13,88 @@ __all__ = ['distance_matrix', 'distance_confidence', 'syncnet_align', 'dta_path'
 
 # %% ../nbs/10_baselines.ipynb #c005
 def distance_matrix(a:torch.Tensor, v:torch.Tensor) -> np.ndarray:
-    "Squared Euclidean distances `(Ta, Tv)` between audio and video-input embeddings."
+    "Squared Euclidean distances `(Ta, Tv)` between audio and video-input embeddings (for pictures of short clips)."
     return (torch.cdist(a.double(), v.double()) ** 2).numpy()
 
-def distance_confidence(d2:np.ndarray, frame_map:np.ndarray, tau:float=0.1, radius:int=37) -> np.ndarray:
-    "Per audio frame: softmax(−d²/τ·median) mass within ±1 of the mapped frame, over ±`radius` frames around it."
-    Ta, Tv = d2.shape; t = tau * float(np.median(d2)) + 1e-12
-    out = np.zeros(len(frame_map))
-    for i, j in enumerate(np.asarray(frame_map)[:Ta]):
-        j = int(min(max(j, 0), Tv - 1)); lo, hi = max(0, j - radius), min(Tv, j + radius + 1)
-        z = -d2[i, lo:hi] / t; p = np.exp(z - z.max()); p /= p.sum()
-        out[i] = p[max(0, j - 1 - lo): j + 2 - lo].sum()
+def _row_distances(a:torch.Tensor, v:torch.Tensor, cols:np.ndarray, chunk:int=512) -> np.ndarray:
+    "Squared distances of audio row i to video inputs `cols[i]` `(Ta, W)` (inf where a column is outside the video), in chunks."
+    out = np.full(cols.shape, np.inf)
+    for r0 in range(0, len(cols), chunk):
+        c = cols[r0:r0 + chunk]; ok = (c >= 0) & (c < len(v))
+        d = ((a[r0:r0 + chunk, None].double() - v[np.clip(c, 0, len(v) - 1)].double()) ** 2).sum(-1).numpy()
+        out[r0:r0 + chunk] = np.where(ok, d, np.inf)
     return out
+
+def distance_confidence(a:torch.Tensor, v:torch.Tensor, frame_map:np.ndarray, tau:float=0.1, radius:int=37) -> np.ndarray:
+    "Per audio frame: softmax(−d²/τ·median d²) mass within ±1 of the mapped frame, over ±`radius` frames around it."
+    fm = np.asarray(frame_map)[:len(a)].astype(np.int64)
+    cols = fm[:, None] + np.arange(-radius, radius + 1)[None]
+    d2 = _row_distances(a[:len(fm)], v, cols)
+    t = tau * float(np.median(d2[np.isfinite(d2)])) + 1e-12
+    z = -d2 / t; z -= z.max(1, keepdims=True); p = np.exp(z); p /= p.sum(1, keepdims=True)
+    return p[:, radius - 1: radius + 2].sum(1)
 
 # %% ../nbs/10_baselines.ipynb #c007
 def syncnet_align(a:torch.Tensor, v:torch.Tensor, n_out:int, n_video:int, max_offset:int=15):
     "SyncNet-style global alignment: (frame map `(n_out,)`, confidence `(n_out,)`, offset in frames, SyncNet confidence)."
     off, off_conf, _ = global_offset(a, v, max_offset)
     fm = np.clip(np.arange(n_out) + off, 0, n_video - 1)
-    conf = distance_confidence(distance_matrix(a, v), fm)
+    conf = distance_confidence(a, v, fm)
     return fm, np.r_[conf, np.zeros(max(0, n_out - len(conf)))][:n_out], off, off_conf
 
 # %% ../nbs/10_baselines.ipynb #c011
-def dta_path(cost:np.ndarray, step_penalty:float, band:int|None=50, relax:int=3) -> list[tuple[int, int]]:
-    "The cheapest monotonic path of (audio, video) cells under DTA's step pattern, band and relaxed ends."
-    Ta, Tv = cost.shape; p = float(step_penalty)
+def _band(Ta:int, Tv:int, band:int|None) -> tuple[np.ndarray, int]:
+    "First column of each row's band around the length-scaled diagonal, and the band's width."
+    if band is None: return np.zeros(Ta, np.int64), Tv
     centre = np.arange(Ta) * (Tv - 1) / max(1, Ta - 1)
-    lo = np.zeros(Ta, int) if band is None else np.clip(np.floor(centre - band), 0, Tv - 1).astype(int)
-    hi = np.full(Ta, Tv, int) if band is None else np.clip(np.ceil(centre + band) + 1, 1, Tv).astype(int)
-    acc = np.full((Ta, Tv), np.inf); move = np.zeros((Ta, Tv), np.int8)     # 0 diagonal, 1 vertical, 2 horizontal, 3 start
+    return np.floor(centre - band).astype(np.int64), 2 * band + 2
+
+def _dta_banded(cost:np.ndarray, lo:np.ndarray, Tv:int, p:float, relax:int) -> list[tuple[int, int]]:
+    "The DP on banded costs: `cost[i, k]` is cell (i, lo[i] + k), inf outside the video."
+    Ta, W = cost.shape
+    acc = np.full((Ta, W), np.inf); move = np.zeros((Ta, W), np.int8)      # 0 diagonal, 1 vertical, 2 horizontal, 3 start
+    def prev(i, js):
+        k = js - lo[i]; ok = (k >= 0) & (k < W) & (js >= 0); out = np.full(len(js), np.inf)
+        out[ok] = acc[i, k[ok]]; return out
     for i in range(Ta):
-        js = np.arange(lo[i], hi[i]); c = cost[i, lo[i]:hi[i]].astype(np.float64)
+        js = lo[i] + np.arange(W); c = cost[i]
         if i == 0:
-            b = np.where(js < relax, c, np.inf); mv = np.full(len(js), 3, np.int8)
+            b = np.where(js < relax, c, np.inf); mv = np.full(W, 3, np.int8)
         else:
-            diag = np.where(js > 0, acc[i - 1, np.maximum(js - 1, 0)], np.inf); up = acc[i - 1, js] + p
+            diag, up = prev(i - 1, js - 1), prev(i - 1, js) + p
             b = c + np.minimum(diag, up); mv = np.where(diag <= up, 0, 1).astype(np.int8)
-            if i < relax and lo[i] == 0 and c[0] < b[0]: b[0], mv[0] = c[0], 3       # free start in the first column
-        S = np.cumsum(c + p)
-        row = S + np.minimum.accumulate(b - S)
+            first = js == 0
+            if i < relax and first.any() and c[first][0] < b[first][0]: b[first], mv[first] = c[first], 3   # free start, first column
+        S = np.cumsum(np.where(np.isfinite(c), c + p, 0.0))                  # cells outside the video are never entered
+        row = np.where(np.isfinite(c), S + np.minimum.accumulate(b - S), np.inf)
         left = row < b - 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(b), b, 0.0)))     # strictly better from the left
-        acc[i, js] = np.where(left, row, b); move[i, js] = np.where(left, 2, mv)
+        acc[i] = np.where(left, row, b); move[i] = np.where(left, 2, mv)
+    def at(i, j): k = j - lo[i]; return acc[i, k] if 0 <= k < W else np.inf
     ends = [(Ta - 1, j) for j in range(max(0, Tv - relax), Tv)] + [(i, Tv - 1) for i in range(max(0, Ta - relax), Ta - 1)]
-    i, j = min(ends, key=lambda e: acc[e])
-    if not np.isfinite(acc[i, j]): raise LipsyncError(None, "DTA found no path inside its band (are the streams of very different lengths?)")
+    i, j = min(ends, key=lambda e: at(*e))
+    if not np.isfinite(at(i, j)): raise LipsyncError(None, "DTA found no path inside its band (are the streams of very different lengths?)")
     path = [(i, j)]
-    while move[i, j] != 3:
-        m = move[i, j]
+    while move[i, j - lo[i]] != 3:
+        m = move[i, j - lo[i]]
         i, j = (i - 1, j - 1) if m == 0 else (i - 1, j) if m == 1 else (i, j - 1)
         path.append((i, j))
     return path[::-1]
 
+def dta_path(cost:np.ndarray, step_penalty:float, band:int|None=50, relax:int=3) -> list[tuple[int, int]]:
+    "The cheapest monotonic path of (audio, video) cells through a full cost matrix under DTA's step pattern, band and relaxed ends."
+    Ta, Tv = cost.shape; lo, W = _band(Ta, Tv, band)
+    cols = lo[:, None] + np.arange(W)[None]; ok = (cols >= 0) & (cols < Tv)
+    banded = np.where(ok, cost[np.arange(Ta)[:, None], np.clip(cols, 0, Tv - 1)], np.inf)
+    return _dta_banded(banded, lo, Tv, float(step_penalty), relax)
+
 def dta_align(a:torch.Tensor, v:torch.Tensor, n_out:int, n_video:int, fps:float=25, step_penalty:float=0.5,
               band_s:float=2.0, relax:int=3):
     "Modified DTA: (frame map `(n_out,)`, confidence `(n_out,)`, raw path per audio frame (−1 where the path has no cell))."
-    d2 = distance_matrix(a, v)
-    cost = d2 / a.shape[1]                                            # mean squared difference per dimension
-    path = dta_path(cost, step_penalty * float(np.median(cost)), int(round(band_s * fps)), relax)
-    raw = np.full(len(a), -1, np.int64)
+    Ta, Tv = len(a), len(v); lo, W = _band(Ta, Tv, int(round(band_s * fps)))
+    cost = _row_distances(a, v, lo[:, None] + np.arange(W)[None]) / a.shape[1]   # mean squared difference, only inside the band
+    path = _dta_banded(cost, lo, Tv, step_penalty * float(np.median(cost[np.isfinite(cost)])), relax)
+    raw = np.full(Ta, -1, np.int64)
     for i, j in path: raw[i] = j                                      # the last video frame of each audio row
     fm = finalize_path(adaptive_smooth(fill_skipped(raw), fps), n_out, n_video)
-    conf = distance_confidence(d2, fm)
+    conf = distance_confidence(a, v, fm)
     return fm, np.r_[conf, np.zeros(max(0, n_out - len(conf)))][:n_out], raw

@@ -121,14 +121,15 @@ def global_offset(a:torch.Tensor, v:torch.Tensor, max_offset:int=125, min_overla
 def local_offsets(a:torch.Tensor, v:torch.Tensor, starts:list[int], max_offset:int=75, context:tuple=(25, 50), smooth:int=5) -> np.ndarray:
     "Per window start, the offset (frames) that minimizes the mean audio–video distance over its 3 s context, median-filtered."
     from scipy.ndimage import median_filter
-    D = torch.cdist(a.float(), v.float()).numpy()                     # (Ta, Tv), once
-    Ta, Tv = D.shape
+    a, v = a.float(), v.float(); Ta, Tv = len(a), len(v)
     offsets = np.arange(-max_offset, max_offset + 1)
-    # cumulative sums along each diagonal: diag[o][i] = D[i, i + o]; mean over a range of i from two lookups
+    # cumulative sums along each diagonal, diag[o][i] = ‖a_i − v_{i+o}‖ (never the whole Ta × Tv matrix: an hour of
+    # video would need gigabytes); the mean over any range of i is then two lookups
     cums = {}
     for o in offsets:
-        i = np.arange(max(0, -o), min(Ta, Tv - o))
-        cums[o] = (i[0] if len(i) else 0, np.r_[0, np.cumsum(D[i, i + o])] if len(i) else np.zeros(1))
+        i0, i1 = max(0, -o), min(Ta, Tv - o)
+        d = (a[i0:i1] - v[i0 + o:i1 + o]).norm(dim=1).double().numpy() if i1 > i0 else np.zeros(0)
+        cums[o] = (i0 if i1 > i0 else 0, np.r_[0, np.cumsum(d)])
     offs = []
     for s in starts:
         i0, i1 = max(0, s - context[0]), min(Ta, s + context[1])

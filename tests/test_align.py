@@ -136,3 +136,17 @@ def test_video_without_frames(tmp_path, tiny_ck):
         for p in a.encode(): c.mux(p)
     with pytest.raises(LipsyncError, match='empty.mp4'):
         align_video(empty, RETIMED, checkpoint=tiny_ck, progress=False)
+
+def test_hour_long_embeddings_align_in_bounded_memory():
+    "40 minutes of embeddings: local offsets and DTA work inside their bands (a full 60 000² matrix would need 29 GB)."
+    import torch
+    from lipsync_nb.inference import local_offsets, window_starts
+    from lipsync_nb.baselines import dta_align
+    g = torch.Generator().manual_seed(0)
+    n = 60_000
+    v = torch.nn.functional.normalize(torch.randn(n + 40, 16, generator=g), dim=1)
+    a = torch.nn.functional.normalize(v[12:n + 12] + 0.1 * torch.randn(n, 16, generator=g), dim=1)   # audio i ↔ video i + 12
+    offs = local_offsets(a, v, window_starts(n)[::50], max_offset=30)
+    assert (offs == 12).mean() > 0.95
+    fm, conf, raw = dta_align(a, v, n, n + 40)
+    assert len(fm) == n and (np.diff(fm) >= 0).all() and np.median(fm - np.arange(n)) == 12
