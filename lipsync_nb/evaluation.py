@@ -201,6 +201,8 @@ def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, p
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in ('.mp4', '.mov', '.mkv', '.avi', '.webm', '.mpg'))
     csv = next((c for c in (folder/'clips.csv', folder.parent/'clips.csv') if c.exists()), None)
     speakers = read_speakers(csv) if csv else {}
+    if split == 'val' and not speakers:
+        warn(folder, "no clips.csv names speakers: evaluating every clip (the model may have been trained on some)")
     if split == 'val' and speakers:
         _, val = speaker_split({k: v for k, v in speakers.items() if (folder/k).exists()}); keep = set(val)
         paths = [p for p in paths if p.name in keep]
@@ -208,7 +210,11 @@ def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, p
     if not paths: raise LipsyncError(folder, "no clips to evaluate")
     clips, waves = [], []
     for p in tqdm(paths, desc='clips', disable=not progress, leave=False):
-        c = preprocess(p, cfg=cfg, progress=False)
-        clips.append(clip_data(c, cfg, speakers.get(p.name, p.stem)))
-        waves.append(read_audio(p, 16000, t0=c.report.get('t0')))
+        try:
+            c = preprocess(p, cfg=cfg, progress=False)
+            cd = clip_data(c, cfg, speakers.get(p.name, p.stem))
+        except LipsyncError as e:                                  # one unusable clip does not end the evaluation
+            warn(p, f"skipped: {e.problem}"); continue
+        clips.append(cd); waves.append(read_audio(p, 16000, t0=c.report.get('t0')))
+    if not clips: raise LipsyncError(folder, "none of the clips could be used")
     return clips, waves

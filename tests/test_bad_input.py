@@ -136,3 +136,17 @@ def test_cli_prints_one_line(tmp_path, capsys):
     assert main(['preprocess', str(tmp_path/'nope.mp4'), '-q']) == 2
     err = capsys.readouterr().err.strip()
     assert err == f"error: {tmp_path/'nope.mp4'}: no such file"
+
+def test_evaluate_skips_unusable_clips(tmp_path, capsys):
+    "A folder with one good clip and one too short: `evaluate` warns about the short one, names it, and goes on."
+    import shutil, warnings
+    from lipsync_nb.core import data_samples_dir, LipsyncWarning
+    from lipsync_nb.media import write_video, read_frames, read_audio
+    from lipsync_nb.cli import main
+    sample = data_samples_dir()/'obama_address.mp4'
+    shutil.copy(sample, tmp_path/'good.mp4')
+    write_video(tmp_path/'short.mp4', read_frames(sample, limit=20), audio=read_audio(sample)[:12800])      # 0.8 s: too short
+    assert main(['evaluate', '--clips', str(tmp_path), '--methods', 'syncnet', '--no-audio', '-q']) == 0
+    out = capsys.readouterr()
+    assert 'short.mp4: skipped' in out.err and 'no clips.csv' in out.err       # the CLI prints warnings as one line each
+    assert '1 clips × 1 warp(s)' in out.out
