@@ -78,7 +78,7 @@ Twenty minutes of video is far from the paper's 96 000 LRS2 utterances: on unsee
 the single-frame numbers above are far below the paper's. End to end on whole held-out clips with known warps
 (`lipsync_nb evaluate --clips ../shared/data/clips --warps 2`: 27 clips of 14 unseen speakers, the evaluation
 notebook), no method beats leaving the video untouched per frame, and the autoencoder is the worst of them (mean error
-7.99 frames against 4.92 untouched, 5.01 for DTA and 5.25 for SyncNet on this model's embeddings; it duplicates 18% of
+7.99 frames against 4.92 untouched, 5.10 for DTA and 5.25 for SyncNet on this model's embeddings; it duplicates 18% of
 frames where the warps duplicated 5%); for a single shift it halves the error of doing nothing (6.4 against 13.0
 frames) but SyncNet's offset on its embeddings does better (2.3). On a speaker it was trained on (the shipped sample)
 it cuts the error from 25.7 to 3.7 frames — and DTA on its encoders (`--method dta`) to 1.0. Treat this model as a working default and a

@@ -17,8 +17,8 @@ from .core import *
 __all__ = ['METHODS', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path',
            'embed_clip', 'global_offset', 'local_offsets', 'FrameMap', 'predict_windows_from_embeddings',
            'predict_windows', 'path_from_predictions', 'confidence', 'default_checkpoint', 'source_indices',
-           'retime_video', 'align_clip', 'keep_timing_where_faceless', 'stretch_audio', 'align_video', 'warp_audio',
-           'known_retiming', 'map_accuracy']
+           'retime_video', 'align_clip', 'keep_timing_where_faceless', 'stretch_audio', 'align_video', 'invert_map',
+           'swapped_frame_map', 'warp_audio', 'known_retiming', 'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -384,7 +384,20 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
         else: raise LipsyncError(None, f"unknown warp {warp!r}: choose video or audio")
     return result
 
-# %% ../nbs/09_inference.ipynb #c032
+# %% ../nbs/09_inference.ipynb #c028
+def invert_map(frame_map:np.ndarray, n:int) -> np.ndarray:
+    "Invert a non-decreasing map (frame `j` shows source frame `frame_map[j]`): for each of `n` source frames, where it is shown."
+    j = np.arange(len(frame_map)); x = np.asarray(frame_map, np.float64) + j * 1e-6      # ties broken in order
+    return np.maximum.accumulate(np.clip(np.round(np.interp(np.arange(n), x, j)), 0, len(j) - 1).astype(np.int64))
+
+@torch.no_grad()
+def swapped_frame_map(model, a:torch.Tensor, v:torch.Tensor, cfg:Config, device:str='cpu') -> np.ndarray:
+    "The paper's audio-warp version: windows of 25 video inputs against 75 audio frames; per audio frame, the video frame to play it at."
+    preds, _ = predict_windows_from_embeddings(model, v, a, cfg, 0, device=device, progress=False)
+    shows, _ = path_from_predictions(preds, len(v), len(a), len(v), cfg.fps)          # video input j → audio frame
+    return invert_map(shows, len(a))
+
+# %% ../nbs/09_inference.ipynb #c035
 def warp_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000, fps:float=25, fade_ms:float=10) -> np.ndarray:
     "Audio re-timed by a frame map: output 40 ms chunk `k` = source chunk `frame_map[k]`, joined by short cross-fades."
     n = int(round(sample_rate / fps)); f = 2 * (int(sample_rate * fade_ms / 1000) // 2); h = f // 2
