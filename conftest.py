@@ -10,6 +10,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 
+def pytest_configure(config):
+    # each xdist worker gets its share of the cores: two torch processes with two threads each on two cores spin
+    # against each other (the notebooks that train ran 10x slower side by side)
+    n = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))
+    if n > 1:
+        threads = max(1, (os.cpu_count() or 1) // n)
+        os.environ.setdefault('OMP_NUM_THREADS', str(threads))
+        import torch
+        torch.set_num_threads(threads)
+
 def pytest_addoption(parser):
     parser.addoption('--nb-flags', default='', help='space-separated notebook test flags to run (e.g. "slow")')
 
