@@ -34,29 +34,37 @@ class NotebookFile(pytest.File):
 class NotebookCellError(Exception):
     pass
 
-def _skip_flags(config):
+def settings_flags() -> set:
+    "The notebook test flags of settings.ini (`tst_flags`): cells marked with one are skipped unless asked for."
     cfg = ConfigParser(); cfg.read(ROOT/'settings.ini')
-    flags = set(cfg['DEFAULT'].get('tst_flags', '').split())
-    return flags - set(config.getoption('--nb-flags').split())
+    return set(cfg['DEFAULT'].get('tst_flags', '').split())
+
+def _skip_flags(config):
+    return settings_flags() - set(config.getoption('--nb-flags').split())
+
+def run_notebook(path, skip:set):
+    "Run a notebook's code cells in order as the tests do (export call, `eval: false` and `skip`-flagged cells left out).\n\n"
+    "Yields (index, cell, outputs) per cell run; stops with `NotebookCellError` naming the notebook and cell."
+    from execnb.shell import CaptureShell, format_exc
+    from nbdev.process import NBProcessor
+    from fastcore.xtras import working_directory
+    path = Path(path)
+    nb = NBProcessor(path, process=True).nb
+    shell = CaptureShell(path)
+    with working_directory(path.parent):
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != 'code' or 'nbdev_export(' in cell.source: continue
+            direc = getattr(cell, 'directives_', {}) or {}
+            if direc.get('eval:', [''])[0].lower() == 'false' or skip & direc.keys(): continue
+            outs = shell.run(cell.source)
+            if shell.exc is not None:
+                raise NotebookCellError(f"{path.name}, cell {i}:\n{cell.source}\n\n" + ''.join(format_exc(shell.exc)))
+            yield i, cell, outs
 
 class NotebookItem(pytest.Item):
     def runtest(self):
-        from execnb.shell import CaptureShell
-        from nbdev.process import NBProcessor
-        from fastcore.xtras import working_directory
         os.environ['IN_TEST'] = '1'
-        flags = _skip_flags(self.config)
-        nb = NBProcessor(self.path, process=True).nb
-        shell = CaptureShell(self.path)
-        with working_directory(self.path.parent):
-            for i, cell in enumerate(nb.cells):
-                if cell.cell_type != 'code' or 'nbdev_export(' in cell.source: continue
-                direc = getattr(cell, 'directives_', {}) or {}
-                if direc.get('eval:', [''])[0].lower() == 'false' or flags & direc.keys(): continue
-                shell.run(cell.source)
-                if shell.exc is not None:
-                    from execnb.shell import format_exc
-                    raise NotebookCellError(f"{self.path.name}, cell {i}:\n{cell.source}\n\n" + ''.join(format_exc(shell.exc)))
+        for _ in run_notebook(self.path, _skip_flags(self.config)): pass
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, NotebookCellError): return str(excinfo.value)

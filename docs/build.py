@@ -24,27 +24,15 @@ def notebooks():
 def execute(path:str) -> tuple[str, dict, str]:
     "Run one notebook; returns (name, notebook as dict with outputs, error or '')."
     os.environ['PLOTLY_RENDERER'] = 'plotly_mimetype'; os.environ['IN_TEST'] = '1'
-    from configparser import ConfigParser
-    from execnb.shell import CaptureShell, format_exc
-    from nbdev.process import NBProcessor
-    from fastcore.xtras import working_directory
-    path = Path(path)
-    cfg = ConfigParser(); cfg.read(ROOT/'settings.ini'); flags = set(cfg['DEFAULT'].get('tst_flags', '').split())
-    nb = NBProcessor(path, process=True).nb
-    shell = CaptureShell(path); err = ''
-    with working_directory(path.parent):
-        for i, cell in enumerate(nb.cells):
-            cell['outputs_'] = []
-            if cell.cell_type != 'code' or 'nbdev_export(' in cell.source: continue
-            direc = getattr(cell, 'directives_', {}) or {}
-            if direc.get('eval:', [''])[0].lower() == 'false' or flags & direc.keys(): continue
-            outs = shell.run(cell.source)
-            if shell.exc is not None:
-                err = f"{path.name}, cell {i}: " + ''.join(format_exc(shell.exc))[-1500:]; break
-            cell['outputs_'] = outs
+    sys.path.insert(0, str(ROOT))
+    from conftest import run_notebook, settings_flags, NotebookCellError     # the tests' own way of running a notebook
+    path = Path(path); outputs, err = {}, ''
+    try:
+        for i, _, outs in run_notebook(path, settings_flags()): outputs[i] = [dict(o) for o in outs]
+    except NotebookCellError as e: err = str(e)[-1500:]
     raw = json.loads(path.read_text())
-    for c, cell in zip(raw['cells'], nb.cells):
-        if c['cell_type'] == 'code': c['outputs'] = [dict(o) for o in cell.get('outputs_', [])]
+    for i, c in enumerate(raw['cells']):
+        if c['cell_type'] == 'code': c['outputs'] = outputs.get(i, [])
     return path.stem, raw, err
 
 DIRECTIVE = re.compile(r'^\s*#\s*\|.*$')

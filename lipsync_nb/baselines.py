@@ -26,21 +26,20 @@ def _row_distances(a:torch.Tensor, v:torch.Tensor, cols:np.ndarray, chunk:int=51
     return out
 
 def distance_confidence(a:torch.Tensor, v:torch.Tensor, frame_map:np.ndarray, tau:float=0.1, radius:int=37) -> np.ndarray:
-    "Per audio frame: softmax(−d²/τ·median d²) mass within ±1 of the mapped frame, over ±`radius` frames around it."
+    "Per frame of the map: softmax(−d²/τ·median d²) mass within ±1 of the mapped frame, over ±`radius` frames (0 past the audio)."
     fm = np.asarray(frame_map)[:len(a)].astype(np.int64)
     cols = fm[:, None] + np.arange(-radius, radius + 1)[None]
     d2 = _row_distances(a[:len(fm)], v, cols)
     t = tau * float(np.median(d2[np.isfinite(d2)])) + 1e-12
     z = -d2 / t; z -= z.max(1, keepdims=True); p = np.exp(z); p /= p.sum(1, keepdims=True)
-    return p[:, radius - 1: radius + 2].sum(1)
+    return np.r_[p[:, radius - 1: radius + 2].sum(1), np.zeros(max(0, len(frame_map) - len(a)))]
 
 # %% ../nbs/10_baselines.ipynb #c007
 def syncnet_align(a:torch.Tensor, v:torch.Tensor, n_out:int, n_video:int, max_offset:int=15):
     "SyncNet-style global alignment: (frame map `(n_out,)`, confidence `(n_out,)`, offset in frames, SyncNet confidence)."
     off, off_conf, _ = global_offset(a, v, max_offset)
     fm = np.clip(np.arange(n_out) + off, 0, n_video - 1)
-    conf = distance_confidence(a, v, fm)
-    return fm, np.r_[conf, np.zeros(max(0, n_out - len(conf)))][:n_out], off, off_conf
+    return fm, distance_confidence(a, v, fm), off, off_conf
 
 # %% ../nbs/10_baselines.ipynb #c011
 def _band(Ta:int, Tv:int, band:int|None) -> tuple[np.ndarray, int]:
@@ -96,5 +95,4 @@ def dta_align(a:torch.Tensor, v:torch.Tensor, n_out:int, n_video:int, fps:float=
     raw = np.full(Ta, -1, np.int64)
     for i, j in path: raw[i] = j                                      # the last video frame of each audio row
     fm = finalize_path(adaptive_smooth(fill_skipped(raw), fps), n_out, n_video)
-    conf = distance_confidence(a, v, fm)
-    return fm, np.r_[conf, np.zeros(max(0, n_out - len(conf)))][:n_out], raw
+    return fm, distance_confidence(a, v, fm), raw

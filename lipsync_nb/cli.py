@@ -76,7 +76,7 @@ def default_bench_clips() -> list[Path]:
 
 def bench_data_table(a):
     "`lipsync_nb bench data`: phase-2 windows/s for 0, 1, 2 DataLoader workers from cached Clips."
-    from lipsync_nb.data import load_clips, bench_data, read_speakers
+    from lipsync_nb.data import load_clips, bench_data
     cfg = Config.preset(a.preset)
     if a.clips: paths = [Path(p) for p in a.clips]
     else:
@@ -113,7 +113,7 @@ def long_1080p_clip(seconds:float=60) -> Path:
     d = shared_clips_dir(required=True)
     srcs = [d/n for n in BENCH_1080P if (d/n).exists()]
     if not srcs: raise LipsyncError(d, "no 1080p clips to build the benchmark clip from")
-    frames, audio, total = [], [], 0.0
+    audio, total = [], 0.0
     def gen():
         nonlocal total
         i = 0
@@ -129,8 +129,8 @@ def long_1080p_clip(seconds:float=60) -> Path:
 def bench_align_table(a):
     "`lipsync_nb bench align`: × real time of the model part and of align end to end on a ≥ 60 s 1080p clip."
     import tempfile
-    from lipsync_nb.inference import (align_video, default_checkpoint, embed_clip, global_offset, local_offsets,
-                                      predict_windows, path_from_predictions, window_starts)
+    from lipsync_nb.inference import (align_video, default_checkpoint, embed_clip, local_offsets, path_from_predictions,
+                                      predict_windows_from_embeddings, window_starts)
     from lipsync_nb.training import model_from_checkpoint
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data
@@ -143,7 +143,6 @@ def bench_align_table(a):
     model, cfg = model_from_checkpoint(default_checkpoint())
     clip = preprocess(clip_path, cfg=cfg, progress=False)                # cached by the run above, with its timings
     cd = clip_data(clip, cfg)
-    from lipsync_nb.inference import predict_windows_from_embeddings
     times = []
     for _ in range(3):                                            # best of 3: the first run also warms torch up
         t = time.perf_counter()
@@ -180,7 +179,7 @@ def cmd_bench(a):
 
 # %% ../nbs/13_cli.ipynb #c009
 def cmd_align(a):
-    from lipsync_nb.inference import align_video, FrameMap, map_accuracy
+    from lipsync_nb.inference import align_video, map_accuracy
     fm = align_video(a.video, a.audio, a.out, a.checkpoint, a.map, a.device, overwrite=a.yes, progress=not a.quiet,
                      out_fps=None if a.fps == '25' else a.fps, warp=a.warp, max_offset=a.max_offset, local=a.max_offset > 0,
                      method=a.method)

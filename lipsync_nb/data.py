@@ -16,9 +16,9 @@ from .audio import audio_frames
 from .warping import WarpParams, random_frame_map, warp_targets, shift_range, window_targets
 
 # %% auto #0
-__all__ = ['MOUTH_MIRROR', 'PRE', 'stack_mouths', 'normalize_mfcc', 'mouth_points', 'ClipData', 'clip_data', 'load_clips',
-           'read_speakers', 'speaker_split', 'clip_weights', 'augment_mouths', 'augment_points', 'make_window',
-           'WindowDataset', 'make_loader', 'bench_data']
+__all__ = ['MOUTH_MIRROR', 'PRE', 'stack_mouths', 'normalize_mfcc', 'mouth_points', 'ClipData', 'model_audio', 'clip_data',
+           'load_clips', 'read_speakers', 'speaker_split', 'clip_weights', 'augment_mouths', 'augment_points',
+           'make_window', 'WindowDataset', 'make_loader', 'bench_data']
 
 # %% ../nbs/05_data.ipynb #c005
 def stack_mouths(mouths:torch.Tensor, stack:int=5) -> torch.Tensor:
@@ -55,11 +55,15 @@ class ClipData:
     @property
     def duration(self) -> float: return len(self.mouths) / 25
 
+def model_audio(mfcc_steps:np.ndarray, cfg:Config) -> np.ndarray:
+    "Audio frames `(Ta, 20, 13)` as the model reads them: per-clip normalized MFCC steps, 20 per frame, every 4."
+    return np.ascontiguousarray(audio_frames(normalize_mfcc(mfcc_steps), cfg))
+
 def clip_data(clip:Clip, cfg:Config, speaker:str='') -> ClipData:
     "Resize a `Clip`'s mouths for the model and normalize its audio frames; refuse a clip too short for one window."
     S = cfg.model_mouth_size
     mouths = clip.mouths if S == clip.mouths.shape[1] else np.stack([cv2.resize(m, (S, S), interpolation=cv2.INTER_AREA) for m in clip.mouths])
-    audio = np.ascontiguousarray(audio_frames(normalize_mfcc(clip.mfcc), cfg))
+    audio = model_audio(clip.mfcc, cfg)
     cd = ClipData(Path(clip.source).name, mouths, audio, speaker, mouth_points(clip.landmarks))
     if cd.n_windows < 1:
         raise LipsyncError(clip.source, f"clip too short for a window: {min(len(audio), len(mouths) - 4)} audio frames with full "

@@ -4,12 +4,11 @@
 
 # %% ../nbs/11_evaluation.ipynb #c003
 from __future__ import annotations
-import json
 from pathlib import Path
-import numpy as np, torch
+import numpy as np
 from tqdm.auto import tqdm
 from .core import *
-from .inference import METHODS, FrameMap, align_clip, embed_clip, map_accuracy, warp_audio, stretch_audio, swapped_frame_map
+from .inference import METHODS, FrameMap, align_clip, embed_clip, warp_audio, stretch_audio, swapped_frame_map
 from .warping import random_frame_map, warp_targets
 
 # %% auto #0
@@ -25,9 +24,9 @@ def warp_clip(cd, frame_map, audio:np.ndarray|None=None):
 
 def audio_features(y:np.ndarray, cfg:Config) -> np.ndarray:
     "A waveform's audio frames `(Ta, 20, 13)`, exactly as `clip_data` makes them."
-    from lipsync_nb.audio import mfcc, audio_frames
-    from lipsync_nb.data import normalize_mfcc
-    return np.ascontiguousarray(audio_frames(normalize_mfcc(mfcc(y, cfg)), cfg))
+    from lipsync_nb.audio import mfcc
+    from lipsync_nb.data import model_audio
+    return model_audio(mfcc(y, cfg), cfg)
 
 # %% ../nbs/11_evaluation.ipynb #c007
 INNER_LIPS = dict(left=12, right=16, top=14, bottom=18)      # dlib/OpenFace points 61, 65, 63, 67 (1-based) among mouth points 48–67
@@ -62,10 +61,10 @@ def mel_cepstra(y:np.ndarray, sample_rate:int=16000, n_coeffs:int=60) -> np.ndar
     # (log|X(ω)| = c0 + 2 Σ c_k cos kω, so c_k is a mean over bands, not an orthonormal projection)
     return (c[1:].T * (np.log(10) / 20) / np.sqrt(2 * 80)).astype(np.float64)
 
-def mcd(reference:np.ndarray, test:np.ndarray, sample_rate:int=16000) -> tuple[float, float]:
-    "(MCD, MCD-DTW) in dB between two waveforms."
+def mcd(reference, test, sample_rate:int=16000) -> tuple[float, float]:
+    "(MCD, MCD-DTW) in dB between two waveforms (or their `mel_cepstra`, 2-D, to compute a reference's only once)."
     import librosa
-    A, B = mel_cepstra(reference, sample_rate), mel_cepstra(test, sample_rate)
+    A, B = (x if np.ndim(x) == 2 else mel_cepstra(x, sample_rate) for x in (reference, test))
     k = 10 / np.log(10) * np.sqrt(2)
     n = min(len(A), len(B))
     plain = float(np.mean(k * np.linalg.norm(A[:n] - B[:n], axis=1)))
@@ -106,7 +105,7 @@ def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:i
             if waveforms is None or waveforms[ci] is None: continue
             y = np.asarray(waveforms[ci][: n * 640], np.float32)
             amap = np.minimum(random_frame_map(n, rng), n - 1)                      # warped audio frame k plays source frame amap[k]
-            y_w = warp_audio(y, amap); feats = audio_features(y_w, cfg)
+            y_w = warp_audio(y, amap); feats = audio_features(y_w, cfg); y_c = mel_cepstra(y)
             moved = warp_clip(cd, np.arange(len(cd.mouths)), audio=feats); na = min(len(feats), len(amap))
             emb = embed_clip(model, moved, cfg)
             for m in runs + (['autoencoder_swapped'] if 'autoencoder' in methods else []) + ['truth']:
@@ -115,7 +114,7 @@ def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:i
                     fm = amap[:na] if m == 'truth' else swapped_frame_map(model, *emb, cfg)[:na] if m == 'autoencoder_swapped' \
                          else _run(model, cfg, moved, na, m, emb, search)
                     out = stretch_audio(y_w[: na * 640], fm, 16000, cfg.fps)
-                d, d_dtw = mcd(y, out)
+                d, d_dtw = mcd(y_c, out)
                 rows['audio'].append(dict(clip=cd.name, warp=w, method=m, mcd=d, mcd_dtw=d_dtw))
     return rows
 

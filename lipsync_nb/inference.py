@@ -4,8 +4,8 @@
 
 # %% ../nbs/09_inference.ipynb #c003
 from __future__ import annotations
-import json, bisect, math, time
-from dataclasses import dataclass, field, asdict
+import json, bisect
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch
 from scipy.ndimage import gaussian_filter1d
@@ -309,7 +309,8 @@ def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max
     offsets = local_offsets(a, v, window_starts(len(cd.audio), cfg.n_audio), max_offset=min(max_offset, 75)) if local and max_offset > 0 else off
     preds, mats = predict_windows_from_embeddings(model, a, v, cfg, offsets, device=device, progress=progress)
     fm, raw = path_from_predictions(preds, len(cd.audio), len(cd.mouths), n_out, cfg.fps)
-    return fm, confidence(fm, mats, len(cd.audio)), off, off_conf, dict(preds=preds, mats=mats, raw=raw)
+    return fm, confidence(fm, mats, len(cd.audio)), off, off_conf, dict(preds=preds, mats=mats, raw=raw,
+                                                                        offsets=np.broadcast_to(np.asarray(offsets), (len(mats),)))
 
 def keep_timing_where_faceless(frame_map:np.ndarray, face_found:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     "Where the mapped frames have no face, play the source at its own pace from the last frame with a face; (new map, changed mask)."

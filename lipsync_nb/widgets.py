@@ -11,8 +11,7 @@ import numpy as np, torch, cv2
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from .core import *
-from .inference import METHODS, align_clip, embed_clip, window_starts, local_offsets
-from IPython.display import display
+from .inference import METHODS, align_clip, embed_clip, window_starts
 
 # %% auto #0
 __all__ = ['PATH_STYLE', 'Explored', 'explore_clip', 'mouth_png', 'window_figure', 'distance_explorer', 'attention_figure',
@@ -59,14 +58,13 @@ def explore_clip(video, audio=None, checkpoint=None, truth=None, methods=METHODS
     a, v = embed_clip(model, cd, cfg)
     if isinstance(truth, (str, Path)): truth = np.array(json.loads(Path(truth).read_text())['frame_map'])
     n = len(truth) if truth is not None else len(cd.audio)
-    maps, conf = {}, None
+    maps, conf, offsets = {}, None, None
     for m in methods:
-        fm, c, *_ = align_clip(model, cd, cfg, n, max_offset=max_offset, local=max_offset > 0, method=m, embeddings=(a, v))
+        fm, c, _, _, extras = align_clip(model, cd, cfg, n, max_offset=max_offset, local=max_offset > 0, method=m, embeddings=(a, v))
         maps[m] = fm[:n]
         if m == 'autoencoder' or conf is None: conf = c[:n]
-    starts = window_starts(len(cd.audio), cfg.n_audio)
-    offsets = local_offsets(a, v, starts, max_offset=min(max_offset, 75)) if max_offset > 0 else np.zeros(len(starts), int)
-    return Explored(clip, cd, model, cfg, a, v, maps, conf, truth, starts, offsets)
+        offsets = extras.get('offsets', offsets)                          # where align centred each window
+    return Explored(clip, cd, model, cfg, a, v, maps, conf, truth, window_starts(len(cd.audio), cfg.n_audio), offsets)
 
 # %% ../nbs/12_widgets.ipynb #c008
 def mouth_png(mouth:np.ndarray, size:int=96) -> bytes:
@@ -190,22 +188,18 @@ def path_explorer(e:Explored, method:str='autoencoder'):
 
 # %% ../nbs/12_widgets.ipynb #c021
 def _small_videos(e:Explored, audio, seconds:float=6.0, width:int=160) -> tuple[bytes, bytes]:
-    from lipsync_nb.inference import retime_video
-    from lipsync_nb.media import read_audio, VideoReader, write_video
+    "The first `seconds` untouched and re-timed, `width` pixels on the longer side, as mp4 bytes (made once per `Explored`)."
+    key, made = (str(audio), seconds, width), e.__dict__.setdefault('_small_videos', {})
+    if key in made: return made[key]
+    from lipsync_nb.media import read_audio, read_frames, write_video
     n = min(e.n, int(seconds * e.cfg.fps)); fm = e.maps['autoencoder'][:n]
     y = read_audio(audio, 48000)[: int(n / e.cfg.fps * 48000)]
-    tmp = Path(tempfile.mkdtemp())
-    def small(frames):
-        for f in frames:
-            h, w = f.shape[:2]; yield cv2.resize(f, (width, int(round(h * width / w / 2)) * 2), interpolation=cv2.INTER_AREA)
-    src = e.clip.source
-    frames = []
-    for i, f in enumerate(VideoReader(src)):
-        if i >= n + int(fm.max()) + 1: break
-        frames.append(f)
-    before = write_video(tmp/'before.mp4', small(frames[min(i, len(frames) - 1)] for i in range(n)), e.cfg.fps, audio=y, sample_rate=48000)
-    after = write_video(tmp/'after.mp4', small(frames[min(int(j), len(frames) - 1)] for j in fm), e.cfg.fps, audio=y, sample_rate=48000)
-    return before.read_bytes(), after.read_bytes()
+    frames = read_frames(e.clip.source, max_side=width, limit=n + int(fm.max()) + 1)   # decoded small, only as far as needed
+    last = len(frames) - 1
+    with tempfile.TemporaryDirectory() as tmp:
+        made[key] = tuple(write_video(Path(tmp)/f'{name}.mp4', frames[np.minimum(idx, last)], e.cfg.fps, audio=y, sample_rate=48000).read_bytes()
+                          for name, idx in (('before', np.arange(n)), ('after', fm)))
+    return made[key]
 
 def before_after(e:Explored, audio, seconds:float=6.0, width:int=160):
     "Two small players: the untouched video and the re-timed one, both under `audio`."
