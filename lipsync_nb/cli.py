@@ -14,7 +14,7 @@ from .clip import preprocess, Clip
 # %% auto #0
 __all__ = ['BENCH_CLIPS', 'BENCH_1080P', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips',
            'bench_data_table', 'bench_model_table', 'long_1080p_clip', 'bench_align_table', 'torch_threads',
-           'cmd_bench', 'cmd_align', 'cmd_evaluate', 'cmd_train', 'build_parser', 'main']
+           'cmd_bench', 'bench_encoders_table', 'cmd_align', 'cmd_evaluate', 'cmd_train', 'build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -169,12 +169,33 @@ def torch_threads():
 def cmd_bench(a):
     if a.what == 'model': return bench_model_table(a)
     if a.what == 'align': return bench_align_table(a)
+    if a.what == 'encoders': return bench_encoders_table(a)
     a.preset = a.preset or ('cpu' if a.what == 'data' else 'paper')
     if a.what == 'data': return bench_data_table(a)
     paths = [Path(p) for p in a.clips] if a.clips else default_bench_clips()
     rows = bench_preprocess(paths, Config.preset(a.preset), progress=not a.quiet)
     print(format_table(rows, ['clip', 'resolution', 'fps', 'seconds', 'decode', 'landmarks', 'crop', 'mfcc', 'total', 'x_realtime', 'face']))
     print(f"(seconds per step; x_realtime = clip seconds / total; face models and librosa loaded once in {rows[0]['models_load']:.2f} s, not counted)")
+    return 0
+
+# %% ../nbs/13_cli.ipynb #c007b
+def bench_encoders_table(a):
+    "`lipsync_nb bench encoders`: the encoders on training vs validation speakers (`encoder_bench`)."
+    from lipsync_nb.evaluation import encoder_bench
+    from lipsync_nb.inference import default_checkpoint
+    from lipsync_nb.training import model_from_checkpoint
+    folder = Path(a.clips[0]) if a.clips else shared_clips_dir(required=False)
+    if folder is None: raise LipsyncError(None, "bench encoders needs a folder of clips with a clips.csv (give DIR; ../shared/data/clips is absent)")
+    ck = Path(a.checkpoint) if a.checkpoint else default_checkpoint()
+    model, cfg = model_from_checkpoint(ck)
+    t = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', LipsyncWarning)
+        rows = encoder_bench(model, cfg, folder, a.limit, dta=not a.no_dta, progress=not a.quiet)
+    print(format_table(rows))
+    print(f"(checkpoint {ck.name}; top1/top5: rank of each audio frame's own video input among the 51 within ±25 frames; "
+          f"shift: 1 s windows every 5 frames, offset of least mean distance in ±25; dta/untouched: per-frame mean error "
+          f"in frames, one known warp per clip; {time.perf_counter() - t:.0f} s)")
     return 0
 
 # %% ../nbs/13_cli.ipynb #c009
@@ -228,7 +249,7 @@ def cmd_train(a):
 
 # %% ../nbs/13_cli.ipynb #c014
 def build_parser() -> argparse.ArgumentParser:
-    from lipsync_nb.inference import METHODS
+    from lipsync_nb.inference import METHODS, DEFAULT_METHOD
     p = argparse.ArgumentParser(prog='lipsync_nb', description="End-to-end lip synchronization (Shalev & Wolf, WACV 2020).")
     sub = p.add_subparsers(dest='command', required=True)
     s = sub.add_parser('preprocess', help='mouths, landmarks and MFCC of a video (and audio) into a .npz Clip')
@@ -244,7 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument('--fps', default='25', help="output frame rate: 25 (default), 'source', or a number")
     al.add_argument('--warp', choices=['video', 'audio'], default='video', help='re-time the video (default) or stretch the audio (WSOLA)')
     al.add_argument('--max-offset', type=int, default=125, help='largest offset searched, in frames (0: the streams start together)')
-    al.add_argument('--method', choices=list(METHODS), default='autoencoder', help='the learned aligner (default) or a baseline')
+    al.add_argument('--method', choices=list(METHODS), default=DEFAULT_METHOD,
+                    help=f'the paper\'s autoencoder or a baseline (default {DEFAULT_METHOD}: the best per frame on held-out speakers)')
     al.add_argument('-y', '--yes', action='store_true', help='overwrite existing outputs'); al.add_argument('-q', '--quiet', action='store_true')
     al.set_defaults(func=cmd_align)
     ev = sub.add_parser('evaluate', help="the paper's Tables 2-6 on known warps of a folder of clips")
@@ -267,9 +289,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--seed', type=int, default=0); t.add_argument('--init-from'); t.add_argument('-q', '--quiet', action='store_true')
     t.set_defaults(func=cmd_train)
     b = sub.add_parser('bench', help='print speed tables')
-    b.add_argument('what', choices=['preprocess', 'data', 'model', 'align']); b.add_argument('--device'); b.add_argument('clips', nargs='*', help='clips to use (default: samples)')
+    b.add_argument('what', choices=['preprocess', 'data', 'model', 'align', 'encoders']); b.add_argument('--device'); b.add_argument('clips', nargs='*', help='clips to use (default: samples)')
     b.add_argument('--preset', default=None, help='Config preset (default: paper for preprocess, cpu for data)')
-    b.add_argument('--limit', type=int, default=40, help='data: how many shared clips to load')
+    b.add_argument('--limit', type=int, default=40, help='data: how many shared clips to load; encoders: training clips scored')
+    b.add_argument('--checkpoint', help='encoders: the model to judge (default: the shipped cpu model)')
+    b.add_argument('--no-dta', action='store_true', help='encoders: skip DTA end to end')
     b.add_argument('--windows', type=int, default=2048, help='data: windows per timing')
     b.add_argument('-q', '--quiet', action='store_true')
     b.set_defaults(func=cmd_bench)

@@ -53,6 +53,7 @@ class Config:
     n_audio: int = 25                # audio frames per window (1 s)
     n_video: int = 75                # video frames per window (3 s)
     model_mouth_size: int = 120      # mouths are resized to this before the video encoder
+    mouth_norm: int = 0              # subtract each mouth's moving mean over this many frames (−1: the whole clip; 0: off)
     video_frontend: str = 'conv3d'   # 'conv3d' (SyncNet over mouth pixels) or 'landmarks' (the 20 mouth points)
     audio_channels: tuple = (64, 192, 384, 256, 256, 512)   # SyncNet's audio stream
     video_channels: tuple = (96, 256, 256, 256, 256, 512)   # SyncNet's lip stream

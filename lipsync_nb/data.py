@@ -17,8 +17,8 @@ from .warping import WarpParams, random_frame_map, warp_targets, shift_range, wi
 
 # %% auto #0
 __all__ = ['MOUTH_MIRROR', 'PRE', 'stack_mouths', 'normalize_mfcc', 'mouth_points', 'ClipData', 'model_audio', 'clip_data',
-           'load_clips', 'read_speakers', 'speaker_split', 'clip_weights', 'augment_mouths', 'augment_points',
-           'make_window', 'WindowDataset', 'make_loader', 'bench_data']
+           'load_clips', 'normalize_mouths', 'read_speakers', 'speaker_split', 'clip_weights', 'augment_mouths',
+           'augment_points', 'make_window', 'WindowDataset', 'make_loader', 'bench_data']
 
 # %% ../nbs/05_data.ipynb #c005
 def stack_mouths(mouths:torch.Tensor, stack:int=5) -> torch.Tensor:
@@ -60,9 +60,10 @@ def model_audio(mfcc_steps:np.ndarray, cfg:Config) -> np.ndarray:
     return np.ascontiguousarray(audio_frames(normalize_mfcc(mfcc_steps), cfg))
 
 def clip_data(clip:Clip, cfg:Config, speaker:str='') -> ClipData:
-    "Resize a `Clip`'s mouths for the model and normalize its audio frames; refuse a clip too short for one window."
+    "Resize a `Clip`'s mouths for the model (normalized when `cfg.mouth_norm`) and normalize its audio frames; refuse a clip too short for one window."
     S = cfg.model_mouth_size
     mouths = clip.mouths if S == clip.mouths.shape[1] else np.stack([cv2.resize(m, (S, S), interpolation=cv2.INTER_AREA) for m in clip.mouths])
+    if cfg.mouth_norm: mouths = normalize_mouths(mouths, cfg.mouth_norm)
     audio = model_audio(clip.mfcc, cfg)
     cd = ClipData(Path(clip.source).name, mouths, audio, speaker, mouth_points(clip.landmarks))
     if cd.n_windows < 1:
@@ -74,6 +75,18 @@ def load_clips(paths, cfg:Config, speakers:dict|None=None, progress:bool=True) -
     "Preprocess (or read from the cache) and prepare every clip in `paths`."
     return [clip_data(preprocess(p, cfg=cfg, progress=False), cfg, (speakers or {}).get(Path(p).name, Path(p).stem))
             for p in tqdm(list(paths), desc='clips', disable=not progress, leave=False)]
+
+# %% ../nbs/05_data.ipynb #c009b
+def normalize_mouths(mouths:np.ndarray, window:int=-1, contrast:float=40.0) -> np.ndarray:
+    "Mouths `(T, S, S)` uint8 minus their mean over `window` frames (−1: the whole clip), at one contrast, as uint8 around 128."
+    m = mouths.astype(np.float32)
+    if window < 0 or window >= len(m): mean = m.mean(0, keepdims=True)
+    else:
+        cs = np.concatenate([np.zeros((1,) + m.shape[1:], np.float32), m.cumsum(0, dtype=np.float32)])
+        t = np.arange(len(m)); lo, hi = np.clip(t - window // 2, 0, len(m)), np.clip(t + window // 2 + 1, 0, len(m))
+        mean = (cs[hi] - cs[lo]) / (hi - lo)[:, None, None]
+    d = m - mean
+    return np.clip(d * (contrast / (d.std() + 1e-3)) + 128, 0, 255).astype(np.uint8)
 
 # %% ../nbs/05_data.ipynb #c011
 def read_speakers(csv_path) -> dict:

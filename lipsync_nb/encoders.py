@@ -11,7 +11,8 @@ from .data import stack_mouths
 
 # %% auto #0
 __all__ = ['conv_bn', 'AudioEncoder', 'VideoEncoder', 'LandmarkEncoder', 'init_weights', 'Encoders', 'contrastive_loss',
-           'infonce_loss', 'pretrain_loss', 'argmin_accuracy', 'toy_clip']
+           'infonce_loss', 'pretrain_loss', 'argmin_accuracy', 'segment_infonce_loss', 'sync_scores', 'sync_summary',
+           'toy_clip']
 
 # %% ../nbs/06_encoders.ipynb #c005
 def conv_bn(conv:nn.Module, c:int, dims:int=2) -> list:
@@ -137,6 +138,39 @@ def pretrain_loss(d, target, cfg:Config) -> torch.Tensor:
 def argmin_accuracy(d:torch.Tensor, target:torch.Tensor) -> float:
     "Share of audio frames whose nearest video input is the right one."
     return (d.argmin(-1) == target).float().mean().item()
+
+# %% ../nbs/06_encoders.ipynb #c018b
+def segment_infonce_loss(a:torch.Tensor, v:torch.Tensor, radius:int, temperature:float=0.1, valid:torch.Tensor|None=None,
+                         rows:torch.Tensor|None=None) -> torch.Tensor:
+    "InfoNCE of audio `(B, L, E)` against video inputs `(B, L + 2·radius, E)`: audio `i` ↔ video `i + radius` among the ±`radius` around it."
+    B, L, _ = a.shape; W = 2 * radius + 1
+    d = (a[..., None] - v.unfold(1, W, 1)[:, :L]).norm(dim=2)          # (B, L, W): offsets −radius … +radius
+    ok = torch.ones(B, L + 2 * radius, dtype=torch.bool, device=a.device) if valid is None else valid
+    vm = ok.unfold(1, W, 1)[:, :L]
+    use = vm[..., radius] & (torch.ones(B, L, dtype=torch.bool, device=a.device) if rows is None else rows)
+    logits = (-d / temperature).masked_fill(~vm, -1e4)[use]
+    return F.cross_entropy(logits, torch.full((len(logits),), radius, device=a.device))
+
+# %% ../nbs/06_encoders.ipynb #c018e
+@torch.no_grad()
+def sync_scores(a:torch.Tensor, v:torch.Tensor, radius:int=25, window:int=25, stride:int=5) -> dict|None:
+    "Per audio frame, the rank of its video input among ±`radius`; per 1 s window, the offset with the least mean distance (None if too short)."
+    a, v = a.float(), v.float(); n = min(len(a), len(v))
+    if n < 2 * radius + window: return None
+    idx = torch.arange(radius, n - radius); offs = torch.arange(-radius, radius + 1)
+    d = (a[idx][:, None] - v[idx[:, None] + offs[None]]).norm(dim=-1)          # (N, 2·radius + 1)
+    rank = (d < d[:, radius:radius + 1]).sum(1)
+    cs = torch.cat([torch.zeros(1, d.shape[1]), d.cumsum(0)])
+    starts = torch.arange(0, len(idx) - window + 1, stride)
+    return dict(rank=rank.numpy(), shift=offs[(cs[starts + window] - cs[starts]).argmin(1)].numpy())
+
+def sync_summary(scores:list) -> dict:
+    "Pooled top-1 / top-5 of the per-frame ranks and exact / within-1 of the 1 s shifts over clips' `sync_scores`."
+    scores = [s for s in scores if s is not None]
+    if not scores: raise LipsyncError(None, "no clip long enough to score (each needs 3 s)")
+    r = np.concatenate([s['rank'] for s in scores]); s = np.concatenate([s['shift'] for s in scores])
+    return dict(clips=len(scores), frames=len(r), top1=float((r == 0).mean()), top5=float((r < 5).mean()),
+                windows=len(s), shift_exact=float((s == 0).mean()), shift_within1=float((np.abs(s) <= 1).mean()))
 
 # %% ../nbs/06_encoders.ipynb #c020
 def toy_clip(T:int, rng:np.random.Generator, size:int=24):

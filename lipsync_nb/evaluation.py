@@ -10,10 +10,12 @@ from tqdm.auto import tqdm
 from .core import *
 from .inference import METHODS, FrameMap, align_clip, embed_clip, warp_audio, stretch_audio, swapped_frame_map
 from .warping import random_frame_map, warp_targets
+from .encoders import sync_scores, sync_summary
 
 # %% auto #0
 __all__ = ['INNER_LIPS', 'PAPER', 'LABELS', 'TITLES', 'warp_clip', 'audio_features', 'mouth_size', 'pearson', 'lip_agreement',
-           'mel_cepstra', 'mcd', 'evaluate', 'summarize', 'format_tables', 'table_figure', 'evaluation_clips']
+           'mel_cepstra', 'mcd', 'evaluate', 'summarize', 'format_tables', 'table_figure', 'evaluation_clips',
+           'encoder_bench']
 
 # %% ../nbs/11_evaluation.ipynb #c005
 def warp_clip(cd, frame_map, audio:np.ndarray|None=None):
@@ -192,8 +194,8 @@ def table_figure(tables:dict, k:int):
     return fig.update_layout(title=TITLES[k], barmode='group', height=320, width=720, margin=dict(l=40, r=10, t=40, b=40))
 
 # %% ../nbs/11_evaluation.ipynb #c017
-def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, progress:bool=True) -> tuple[list, list]:
-    "(ClipData list, 16 kHz waveforms) of the clips in `folder`: validation speakers only with `split='val'` and a clips.csv."
+def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, progress:bool=True, audio:bool=True) -> tuple[list, list]:
+    "(ClipData list, 16 kHz waveforms or None) of the clips in `folder`: with a clips.csv, only the validation (`split='val'`) or training (`'train'`) speakers."
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data, read_speakers, speaker_split
     from lipsync_nb.media import read_audio
@@ -204,8 +206,9 @@ def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, p
     speakers = read_speakers(csv) if csv else {}
     if split == 'val' and not speakers:
         warn(folder, "no clips.csv names speakers: evaluating every clip (the model may have been trained on some)")
-    if split == 'val' and speakers:
-        _, val = speaker_split({k: v for k, v in speakers.items() if (folder/k).exists()}); keep = set(val)
+    if split in ('val', 'train') and speakers:
+        train, val = speaker_split({k: v for k, v in speakers.items() if (folder/k).exists()})
+        keep = set(val if split == 'val' else train)
         paths = [p for p in paths if p.name in keep]
     if limit: paths = paths[:limit]
     if not paths: raise LipsyncError(folder, "no clips to evaluate")
@@ -216,6 +219,21 @@ def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, p
             cd = clip_data(c, cfg, speakers.get(p.name, p.stem))
         except LipsyncError as e:                                  # one unusable clip does not end the evaluation
             warn(p, f"skipped: {e.problem}"); continue
-        clips.append(cd); waves.append(read_audio(p, 16000, t0=c.report.get('t0')))
+        clips.append(cd); waves.append(read_audio(p, 16000, t0=c.report.get('t0')) if audio else None)
     if not clips: raise LipsyncError(folder, "none of the clips could be used")
     return clips, waves
+
+# %% ../nbs/11_evaluation.ipynb #c022b
+def encoder_bench(model, cfg:Config, folder, train_limit:int=40, dta:bool=True, seed:int=0, progress:bool=True) -> list[dict]:
+    "`sync_summary` of the encoders on training and validation speakers' clips of `folder`, with DTA's per-frame error end to end."
+    rows = []
+    for split in ('train', 'val'):
+        clips, _ = evaluation_clips(folder, cfg, split, progress=progress, audio=False)
+        clips = [c for c in clips if c.n_windows >= 51]                    # 3 s: ±25 frames around a 1 s window
+        if split == 'train' and len(clips) > train_limit: clips = clips[::int(np.ceil(len(clips) / train_limit))]
+        row = dict(speakers=split, **sync_summary([sync_scores(*embed_clip(model, c, cfg)) for c in clips]))
+        if dta:
+            t3 = {r['method']: r for r in summarize(evaluate(model, cfg, clips, ('dta',), 1, seed, progress=False))[3]}
+            row['dta_frame_err'], row['untouched_frame_err'] = (t3[LABELS[m]]['mean shift error'] for m in ('dta', 'untouched'))
+        rows.append(row)
+    return rows

@@ -14,11 +14,12 @@ from tqdm.auto import tqdm
 from .core import *
 
 # %% auto #0
-__all__ = ['METHODS', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path',
-           'embed_clip', 'global_offset', 'local_offsets', 'FrameMap', 'predict_windows_from_embeddings',
-           'predict_windows', 'path_from_predictions', 'confidence', 'default_checkpoint', 'source_indices',
-           'retime_video', 'align_clip', 'keep_timing_where_faceless', 'stretch_audio', 'align_video', 'invert_map',
-           'swapped_frame_map', 'warp_audio', 'known_retiming', 'map_accuracy']
+__all__ = ['METHODS', 'DEFAULT_METHOD', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth',
+           'finalize_path', 'embed_clip', 'global_offset', 'local_offsets', 'FrameMap',
+           'predict_windows_from_embeddings', 'predict_windows', 'path_from_predictions', 'confidence',
+           'default_checkpoint', 'source_indices', 'retime_video', 'align_clip', 'keep_timing_where_faceless',
+           'stretch_audio', 'align_video', 'invert_map', 'swapped_frame_map', 'warp_audio', 'known_retiming',
+           'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -247,7 +248,7 @@ def confidence(frame_map:np.ndarray, mats, n_audio:int) -> np.ndarray:
     for a, v0, p in mats:
         for k in range(p.shape[0]):
             i = a + k
-            if i >= n_audio: continue
+            if i >= min(n_audio, len(frame_map)): continue      # a map shorter than the audio (n_out < n_audio)
             j = int(frame_map[i]) - v0
             cnt[i] += 1
             if 0 <= j < p.shape[1]:
@@ -290,9 +291,10 @@ def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, s
     return write_video(out, frames(), rate, audio=audio, sample_rate=sample_rate, inputs=inputs)
 
 METHODS = ('autoencoder', 'dta', 'syncnet')
+DEFAULT_METHOD = 'dta'      # what `align` uses unless told: the best per frame on held-out speakers (see the evaluation notebook)
 
 def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=True,
-               progress:bool=False, method:str='autoencoder', embeddings=None):
+               progress:bool=False, method:str=DEFAULT_METHOD, embeddings=None):
     "The model part of `align` on a prepared clip: (frame map, confidence, global offset, its confidence, extras)."
     a, v = embeddings if embeddings is not None else embed_clip(model, cd, cfg, device)
     n_out = n_out or len(cd.audio)
@@ -344,7 +346,7 @@ def stretch_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000,
 
 def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:str|None=None, max_offset:int=125,
                 overwrite:bool=False, progress:bool=True, local:bool=True, out_fps:float|str|None=None, warp:str='video',
-                method:str='autoencoder') -> FrameMap:
+                method:str=DEFAULT_METHOD) -> FrameMap:
     "Align `video` to `audio`: returns the `FrameMap`; with `out`, also writes the re-timed mp4 (and `map_path` JSON)."
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data

@@ -1,0 +1,135 @@
+"""One row of the encoder ablation: train the `cpu` preset's encoders for a fixed time, judge them on held-out speakers.
+
+    python data_samples/ablate_encoders.py OUT [--minutes 10] [--objective segments|windows] [--mouth-norm -1]
+           [--augment base|strong] [--audio mfcc|phones] [--frontend conv3d|landmarks] [--seed 0]
+
+Writes OUT.pt (the best evaluation, by validation 1 s shift exact + per-frame top-5) and OUT.jsonl (every evaluation:
+`sync_summary` of validation speakers and of a sample of training speakers). Needs ../shared/data/clips (developers
+only). `--audio phones` needs `pip install hama` (Apache-2.0; its phoneme recognizer is inside the wheel): 191 phone
+log-probabilities every 20 ms take the place of the MFCC (an experiment: `align` does not read them).
+Threads: set OMP_NUM_THREADS; two runs side by side on two cores take one each.
+"""
+import argparse, json, math, sys, time, warnings
+from pathlib import Path
+import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, cv2
+from lipsync_nb.core import Config, LipsyncWarning, shared_clips_dir
+from lipsync_nb.data import clip_weights, augment_mouths, augment_points
+from lipsync_nb.encoders import segment_infonce_loss, infonce_loss, sync_scores, sync_summary
+from lipsync_nb.evaluation import evaluation_clips
+from lipsync_nb.autoencoder import LipSyncModel
+from lipsync_nb.training import save_checkpoint
+from lipsync_nb.media import read_audio
+from lipsync_nb.clip import preprocess
+
+def degrade(mouths, rng):
+    "Strong augmentation on top of the paper's: blur, down-and-up scaling, JPEG, sensor noise (one draw per segment)."
+    S = mouths.shape[1]; out = mouths
+    blur = rng.uniform(0.3, 1.5) if rng.random() < 0.5 else 0
+    down = rng.uniform(0.35, 0.9) if rng.random() < 0.4 else 1
+    q = int(rng.integers(15, 60)) if rng.random() < 0.3 else 0
+    if blur or down < 1 or q:
+        out = np.empty_like(mouths)
+        for i, x in enumerate(mouths):
+            if blur: x = cv2.GaussianBlur(x, (0, 0), blur)
+            if down < 1: s2 = max(8, int(S * down)); x = cv2.resize(cv2.resize(x, (s2, s2), interpolation=cv2.INTER_AREA), (S, S))
+            if q: x = cv2.imdecode(cv2.imencode('.jpg', x, [cv2.IMWRITE_JPEG_QUALITY, q])[1], 0)
+            out[i] = x
+    if rng.random() < 0.5: out = np.clip(out + rng.normal(0, rng.uniform(1, 8), out.shape), 0, 255).astype(np.uint8)
+    return out
+
+def phone_frames(path, cd, cache:Path):
+    "hama's phone log-probabilities as audio frames `(Ta, 20, 191)`: 20 ms emissions repeated onto the 10 ms MFCC steps."
+    f = cache/(Path(path).name + '.npy')
+    if not f.exists():
+        from hama.asr import ASRModel
+        m = phone_frames.model = getattr(phone_frames, 'model', None) or ASRModel()
+        t0 = preprocess(path, progress=False).report.get('t0')          # the same start as the MFCC's
+        y = read_audio(path, 16000, t0=t0).astype(np.float32).reshape(1, -1)
+        lp, _ = m.session.run([m._log_probs_output_name, m._out_lengths_output_name],
+                              {m._waveform_input_name: y, m._waveform_lengths_input_name: np.array([y.shape[1]])})
+        np.save(f, lp[0].astype(np.float16))
+    steps = np.repeat(np.maximum(np.load(f).astype(np.float32), -12) / 4 + 1.5, 2, 0)
+    Ta = len(cd.audio); need = 4 * (Ta - 1) + 20
+    if len(steps) < need: steps = np.concatenate([steps, np.repeat(steps[-1:], need - len(steps), 0)])
+    return np.stack([steps[4 * i:4 * i + 20] for i in range(Ta)]).astype(np.float32)
+
+class PhoneEncoder(nn.Module):
+    "Audio frames of phone log-probabilities `(N, 20, F)` → embeddings: temporal convolutions over the 20 steps."
+    def __init__(self, n_in, c=128, E=128):
+        super().__init__()
+        layer = lambda i, o, s: [nn.Conv1d(i, o, 3, padding=1, stride=s), nn.BatchNorm1d(o), nn.ReLU(True)]
+        self.net = nn.Sequential(*layer(n_in, c, 1), *layer(c, c, 2), *layer(c, c, 2))
+        self.fc = nn.Sequential(nn.Linear(c * 5, c), nn.BatchNorm1d(c), nn.ReLU(True), nn.Linear(c, E))
+    def forward(self, x): return self.fc(self.net(x.transpose(1, 2)).flatten(1))
+
+def segment(c, rng, L, K, aug):
+    "Audio frames `(L, 20, F)`, the `L + 2K + 4` mouths (and points) around them, which video inputs exist, which rows count."
+    n = min(len(c.audio), len(c.mouths) - 4); l = min(L, n); a = int(rng.integers(0, n - l + 1))
+    j = np.arange(a - K, a + l + K); valid = (j >= 0) & (j < n)
+    src = np.clip(np.arange(a - K, a + l + K + 4), 0, len(c.mouths) - 1)
+    mouths, pts, au = c.mouths[src], c.points[src], c.audio[a:a + l]
+    if aug != 'none': mouths, pts = augment_mouths(mouths, rng), augment_points(pts, rng)
+    if aug == 'strong': mouths = degrade(mouths, rng); au = au + rng.normal(0, rng.uniform(0, 0.2), au.shape).astype(np.float32)
+    pad = L - l
+    if pad:                                    # a clip shorter than the segment: padded audio rows do not count
+        au = np.concatenate([au, np.zeros((pad,) + au.shape[1:], np.float32)]); valid = np.r_[valid, np.zeros(pad, bool)]
+        mouths, pts = np.concatenate([mouths, np.repeat(mouths[-1:], pad, 0)]), np.concatenate([pts, np.repeat(pts[-1:], pad, 0)])
+    return au, mouths, pts.astype(np.float32), valid, np.arange(L) < l
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('out'); p.add_argument('--minutes', type=float, default=10); p.add_argument('--objective', default='segments')
+    p.add_argument('--mouth-norm', type=int, default=0); p.add_argument('--augment', default='base')
+    p.add_argument('--audio', default='mfcc'); p.add_argument('--frontend', default='conv3d'); p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--segment', type=int, default=50); p.add_argument('--radius', type=int, default=25); p.add_argument('--batch', type=int, default=8)
+    p.add_argument('--lr', type=float, default=1e-3); p.add_argument('--eval-every', type=int, default=300)
+    a = p.parse_args()
+    torch.manual_seed(a.seed); rng = np.random.default_rng(a.seed)
+    cfg = Config.preset('cpu', mouth_norm=a.mouth_norm, video_frontend=a.frontend)
+    folder = shared_clips_dir(required=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', LipsyncWarning)
+        train, _ = evaluation_clips(folder, cfg, 'train', progress=False, audio=False)
+        val, _ = evaluation_clips(folder, cfg, 'val', progress=False, audio=False)
+    if a.audio == 'phones':
+        cache = Path(a.out).parent/'phones'; cache.mkdir(exist_ok=True)
+        for c in train + val: c.audio = phone_frames(folder/c.name, c, cache)
+    judge_train = [c for c in train if c.n_windows >= 51 and c.speaker != 'grid_s1'][::4][:30]
+    w = clip_weights(train, 60.0)
+    model = LipSyncModel(cfg); enc = model.encoders
+    if a.audio == 'phones': enc.audio = PhoneEncoder(train[0].audio.shape[-1], cfg.fc_dim, cfg.embed_dim)
+    opt = torch.optim.Adam(enc.parameters(), lr=a.lr)
+    video = lambda mo, pts: mo if cfg.video_frontend == 'conv3d' else pts
+
+    @torch.no_grad()
+    def judge(cds):
+        enc.eval(); out = []
+        for c in cds:
+            au = enc.unit(enc.audio(torch.from_numpy(c.audio)))
+            v = enc.unit(enc.video(torch.from_numpy(np.ascontiguousarray(video(c.mouths, c.points)))[None])[0])
+            out.append(sync_scores(au, v))
+        enc.train(); return {k: round(v, 4) if isinstance(v, float) else v for k, v in sync_summary(out).items()}
+
+    L, K, B = a.segment, a.radius, a.batch
+    log, best, step, losses, t0 = open(a.out + '.jsonl', 'w'), -1.0, 0, [], time.time()
+    while (el := time.time() - t0) < a.minutes * 60:
+        for g in opt.param_groups: g['lr'] = a.lr * min(1, (step + 1) / 100) * 0.5 * (1 + math.cos(math.pi * el / (a.minutes * 60)))
+        parts = [segment(train[int(rng.choice(len(train), p=w))], rng, L, K, a.augment) for _ in range(B)]
+        au, mo, pts, valid, rows = (torch.from_numpy(np.stack(x)) for x in zip(*parts))
+        emb_a = enc.unit(enc.audio(au.flatten(0, 1)).view(B, L, -1))
+        emb_v = enc.unit(enc.video(video(mo, pts)))
+        if a.objective == 'segments': loss = segment_infonce_loss(emb_a, emb_v, K, cfg.temperature, valid, rows)
+        else:                         # the window loss: 25 audio frames against the 75 video inputs around them, per segment
+            d = torch.cdist(emb_a[:, :cfg.n_audio], emb_v[:, K - 25:K - 25 + cfg.n_video])
+            loss = infonce_loss(d, torch.arange(cfg.n_audio).expand(B, -1) + 25, cfg.temperature)
+        opt.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(enc.parameters(), 5); opt.step()
+        losses.append(loss.item()); step += 1
+        last = (time.time() - t0) >= a.minutes * 60
+        if step % a.eval_every == 0 or last:
+            row = dict(step=step, seconds=round(el), loss=float(np.mean(losses[-a.eval_every:])), val=judge(val), train=judge(judge_train))
+            print(json.dumps(row), flush=True); log.write(json.dumps(row) + '\n'); log.flush()
+            score = row['val']['shift_exact'] + row['val']['top5']
+            if score > best: best = score; save_checkpoint(a.out + '.pt', model, cfg, step, 0, 1, metrics=row)
+
+if __name__ == '__main__':
+    main()
