@@ -266,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument('--warp', choices=['video', 'audio'], default='video', help='re-time the video (default) or stretch the audio (WSOLA)')
     al.add_argument('--max-offset', type=int, default=125, help='largest offset searched, in frames (0: the streams start together)')
     al.add_argument('--method', choices=list(METHODS), default=DEFAULT_METHOD,
-                    help=f'the paper\'s autoencoder or a baseline (default {DEFAULT_METHOD}: the best per frame on held-out speakers)')
+                    help=f'the paper\'s autoencoder or a baseline (default {DEFAULT_METHOD}: the most often exact per frame on held-out speakers)')
     al.add_argument('-y', '--yes', action='store_true', help='overwrite existing outputs'); al.add_argument('-q', '--quiet', action='store_true')
     al.set_defaults(func=cmd_align)
     ev = sub.add_parser('evaluate', help="the paper's Tables 2-6 on known warps of a folder of clips")

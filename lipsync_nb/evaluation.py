@@ -194,8 +194,9 @@ def table_figure(tables:dict, k:int):
     return fig.update_layout(title=TITLES[k], barmode='group', height=320, width=720, margin=dict(l=40, r=10, t=40, b=40))
 
 # %% ../nbs/11_evaluation.ipynb #c017
-def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, progress:bool=True, audio:bool=True) -> tuple[list, list]:
-    "(ClipData list, 16 kHz waveforms or None) of the clips in `folder`: with a clips.csv, only the validation (`split='val'`) or training (`'train'`) speakers."
+def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, progress:bool=True, audio:bool=True,
+                     spread:int|None=None) -> tuple[list, list]:
+    "(ClipData list, 16 kHz waveforms or None) of the clips in `folder`: with a clips.csv, only the validation (`split='val'`) or training (`'train'`) speakers; `spread`: at most that many, evenly spread."
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data, read_speakers, speaker_split
     from lipsync_nb.media import read_audio
@@ -211,6 +212,7 @@ def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, p
         keep = set(val if split == 'val' else train)
         paths = [p for p in paths if p.name in keep]
     if limit: paths = paths[:limit]
+    if spread and len(paths) > spread: paths = paths[::int(np.ceil(len(paths) / spread))]
     if not paths: raise LipsyncError(folder, "no clips to evaluate")
     clips, waves = [], []
     for p in tqdm(paths, desc='clips', disable=not progress, leave=False):
@@ -228,9 +230,8 @@ def encoder_bench(model, cfg:Config, folder, train_limit:int=40, dta:bool=True, 
     "`sync_summary` of the encoders on training and validation speakers' clips of `folder`, with DTA's per-frame error end to end."
     rows = []
     for split in ('train', 'val'):
-        clips, _ = evaluation_clips(folder, cfg, split, progress=progress, audio=False)
+        clips, _ = evaluation_clips(folder, cfg, split, progress=progress, audio=False, spread=train_limit if split == 'train' else None)
         clips = [c for c in clips if c.n_windows >= 51]                    # 3 s: ±25 frames around a 1 s window
-        if split == 'train' and len(clips) > train_limit: clips = clips[::int(np.ceil(len(clips) / train_limit))]
         row = dict(speakers=split, **sync_summary([sync_scores(*embed_clip(model, c, cfg)) for c in clips]))
         if dta:
             t3 = {r['method']: r for r in summarize(evaluate(model, cfg, clips, ('dta',), 1, seed, progress=False))[3]}

@@ -291,7 +291,7 @@ def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, s
     return write_video(out, frames(), rate, audio=audio, sample_rate=sample_rate, inputs=inputs)
 
 METHODS = ('autoencoder', 'dta', 'syncnet')
-DEFAULT_METHOD = 'dta'      # what `align` uses unless told: the best per frame on held-out speakers (see the evaluation notebook)
+DEFAULT_METHOD = 'dta'      # what `align` uses unless told: the most often exact per frame on held-out speakers (evaluation notebook)
 
 def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=True,
                progress:bool=False, method:str=DEFAULT_METHOD, embeddings=None):
