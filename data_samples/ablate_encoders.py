@@ -1,6 +1,6 @@
 """One row of the encoder ablation: train the `cpu` preset's encoders for a fixed time, judge them on held-out speakers.
 
-    python data_samples/ablate_encoders.py OUT [--minutes 10] [--objective segments|windows] [--mouth-norm -1]
+    python data_samples/ablate_encoders.py OUT [--minutes 10] [--objective segments|windows (with --segment 25)] [--mouth-norm -1]
            [--augment base|strong] [--audio mfcc|phones] [--frontend conv3d|landmarks] [--seed 0]
 
 Writes OUT.pt (the best evaluation, by validation 1 s shift exact + per-frame top-5) and OUT.jsonl (every evaluation:
@@ -20,6 +20,8 @@ from lipsync_nb.autoencoder import LipSyncModel
 from lipsync_nb.training import save_checkpoint
 from lipsync_nb.media import read_audio
 from lipsync_nb.clip import preprocess
+from lipsync_nb.audio import audio_frames
+from lipsync_nb.inference import embed_clip
 
 def degrade(mouths, rng):
     "Strong augmentation on top of the paper's: blur, down-and-up scaling, JPEG, sensor noise (one draw per segment)."
@@ -37,7 +39,7 @@ def degrade(mouths, rng):
     if rng.random() < 0.5: out = np.clip(out + rng.normal(0, rng.uniform(1, 8), out.shape), 0, 255).astype(np.uint8)
     return out
 
-def phone_frames(path, cd, cache:Path):
+def phone_frames(path, cd, cfg, cache:Path):
     "hama's phone log-probabilities as audio frames `(Ta, 20, 191)`: 20 ms emissions repeated onto the 10 ms MFCC steps."
     f = cache/(Path(path).name + '.npy')
     if not f.exists():
@@ -51,7 +53,7 @@ def phone_frames(path, cd, cache:Path):
     steps = np.repeat(np.maximum(np.load(f).astype(np.float32), -12) / 4 + 1.5, 2, 0)
     Ta = len(cd.audio); need = 4 * (Ta - 1) + 20
     if len(steps) < need: steps = np.concatenate([steps, np.repeat(steps[-1:], need - len(steps), 0)])
-    return np.stack([steps[4 * i:4 * i + 20] for i in range(Ta)]).astype(np.float32)
+    return np.ascontiguousarray(audio_frames(steps, cfg)[:Ta], np.float32)
 
 class PhoneEncoder(nn.Module):
     "Audio frames of phone log-probabilities `(N, 20, F)` → embeddings: temporal convolutions over the 20 steps."
@@ -84,6 +86,7 @@ def main():
     p.add_argument('--segment', type=int, default=50); p.add_argument('--radius', type=int, default=25); p.add_argument('--batch', type=int, default=8)
     p.add_argument('--lr', type=float, default=1e-3); p.add_argument('--eval-every', type=int, default=300)
     a = p.parse_args()
+    if a.objective == 'windows' and (a.segment, a.radius) != (25, 25): p.error('--objective windows needs --segment 25 --radius 25')
     torch.manual_seed(a.seed); rng = np.random.default_rng(a.seed)
     cfg = Config.preset('cpu', mouth_norm=a.mouth_norm, video_frontend=a.frontend)
     folder = shared_clips_dir(required=True)
@@ -93,7 +96,7 @@ def main():
         val, _ = evaluation_clips(folder, cfg, 'val', progress=False, audio=False)
     if a.audio == 'phones':
         cache = Path(a.out).parent/'phones'; cache.mkdir(exist_ok=True)
-        for c in train + val: c.audio = phone_frames(folder/c.name, c, cache)
+        for c in train + val: c.audio = phone_frames(folder/c.name, c, cfg, cache)
     judge_train = [c for c in train if c.n_windows >= 51 and c.speaker != 'grid_s1'][::4][:30]
     w = clip_weights(train, 60.0)
     model = LipSyncModel(cfg); enc = model.encoders
@@ -101,14 +104,9 @@ def main():
     opt = torch.optim.Adam(enc.parameters(), lr=a.lr)
     video = lambda mo, pts: mo if cfg.video_frontend == 'conv3d' else pts
 
-    @torch.no_grad()
     def judge(cds):
-        enc.eval(); out = []
-        for c in cds:
-            au = enc.unit(enc.audio(torch.from_numpy(c.audio)))
-            v = enc.unit(enc.video(torch.from_numpy(np.ascontiguousarray(video(c.mouths, c.points)))[None])[0])
-            out.append(sync_scores(au, v))
-        enc.train(); return {k: round(v, 4) if isinstance(v, float) else v for k, v in sync_summary(out).items()}
+        out = sync_summary([sync_scores(*embed_clip(model, c, cfg)) for c in cds])     # embed_clip leaves the encoders in eval mode
+        enc.train(); return {k: round(v, 4) if isinstance(v, float) else v for k, v in out.items()}
 
     L, K, B = a.segment, a.radius, a.batch
     log, best, step, losses, t0 = open(a.out + '.jsonl', 'w'), -1.0, 0, [], time.time()
@@ -119,7 +117,7 @@ def main():
         emb_a = enc.unit(enc.audio(au.flatten(0, 1)).view(B, L, -1))
         emb_v = enc.unit(enc.video(video(mo, pts)))
         if a.objective == 'segments': loss = segment_infonce_loss(emb_a, emb_v, K, cfg.temperature, valid, rows)
-        else:                         # the window loss: 25 audio frames against the 75 video inputs around them, per segment
+        else:                         # the window loss: 25 audio frames against the 75 video inputs centred on them (no shift)
             d = torch.cdist(emb_a[:, :cfg.n_audio], emb_v[:, K - 25:K - 25 + cfg.n_video])
             loss = infonce_loss(d, torch.arange(cfg.n_audio).expand(B, -1) + 25, cfg.temperature)
         opt.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(enc.parameters(), 5); opt.step()
