@@ -24,7 +24,9 @@ setuptools.setup(
                  'License :: ' + lic[1]]
                 + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]],
     url=cfg['git_url'],
-    packages=setuptools.find_packages(include=['lipsync_nb', 'lipsync_nb.*']),
+    packages=setuptools.find_packages(include=['lipsync_nb', 'lipsync_nb.*']) + ['lipsync_nb.data_samples'],
+    package_dir={'lipsync_nb.data_samples': 'data_samples'},     # the default checkpoint and the sample ship inside the package
+    package_data={'lipsync_nb.data_samples': ['*.pt', '*.mp4', '*.wav', '*.json', '*.md', '*.jsonl']},
     include_package_data=True,
     install_requires=requirements,
     extras_require={'dev': dev_requirements},

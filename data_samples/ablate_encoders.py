@@ -1,7 +1,7 @@
 """One row of the encoder ablation: train the `cpu` preset's encoders for a fixed time, judge them on held-out speakers.
 
     python data_samples/ablate_encoders.py OUT [--minutes 10] [--objective segments|windows (with --segment 25)] [--mouth-norm -1]
-           [--augment base|strong] [--audio mfcc|phones] [--frontend conv3d|landmarks] [--seed 0]
+           [--augment base|strong] [--audio mfcc|phones] [--frontend conv3d|landmarks] [--motion] [--seed 0]
 
 Writes OUT.pt (the best evaluation, by validation 1 s shift exact + per-frame top-5) and OUT.jsonl (every evaluation:
 `sync_summary` of validation speakers and of a sample of training speakers). Needs ../shared/data/clips (developers
@@ -38,6 +38,11 @@ def degrade(mouths, rng):
             out[i] = x
     if rng.random() < 0.5: out = np.clip(out + rng.normal(0, rng.uniform(1, 8), out.shape), 0, 255).astype(np.uint8)
     return out
+
+def mouth_motion(mouths):
+    "Frame differences of the mouths `(T, S, S)` uint8 at one contrast around 128 (the first frame's difference is 0)."
+    m = mouths.astype(np.float32); d = np.concatenate([np.zeros_like(m[:1]), np.diff(m, axis=0)])
+    return np.clip(d * (40 / (d.std() + 1e-3)) + 128, 0, 255).astype(np.uint8)
 
 def phone_frames(path, cd, cfg, cache:Path):
     "hama's phone log-probabilities as audio frames `(Ta, 20, 191)`: 20 ms emissions repeated onto the 10 ms MFCC steps."
@@ -84,6 +89,7 @@ def main():
     p.add_argument('--mouth-norm', type=int, default=0); p.add_argument('--augment', default='base')
     p.add_argument('--audio', default='mfcc'); p.add_argument('--frontend', default='conv3d'); p.add_argument('--seed', type=int, default=0)
     p.add_argument('--segment', type=int, default=50); p.add_argument('--radius', type=int, default=25); p.add_argument('--batch', type=int, default=8)
+    p.add_argument('--motion', action='store_true', help='video input = frame differences of the mouths (motion, not appearance)')
     p.add_argument('--lr', type=float, default=1e-3); p.add_argument('--eval-every', type=int, default=300)
     a = p.parse_args()
     if a.objective == 'windows' and (a.segment, a.radius) != (25, 25): p.error('--objective windows needs --segment 25 --radius 25')
@@ -97,6 +103,8 @@ def main():
     if a.audio == 'phones':
         cache = Path(a.out).parent/'phones'; cache.mkdir(exist_ok=True)
         for c in train + val: c.audio = phone_frames(folder/c.name, c, cfg, cache)
+    if a.motion:
+        for c in train + val: c.mouths = mouth_motion(c.mouths)
     judge_train = [c for c in train if c.n_windows >= 51 and c.speaker != 'grid_s1'][::4][:30]
     w = clip_weights(train, 60.0)
     model = LipSyncModel(cfg); enc = model.encoders

@@ -4,13 +4,16 @@
 
 # %% ../nbs/03_audio.ipynb #c003
 from __future__ import annotations
+import functools, importlib.metadata
 import numpy as np
 import librosa
+from hama.asr import ASRModel
 from .core import *
 from .media import read_audio, lesson_clip
 
 # %% auto #0
-__all__ = ['mfcc', 'steps_per_frame', 'n_audio_frames', 'audio_frames', 'loudness', 'check_audio']
+__all__ = ['PHONE_HOP', 'PHONE_CHUNK', 'PHONE_CONTEXT', 'mfcc', 'steps_per_frame', 'n_audio_frames', 'audio_frames', 'loudness',
+           'check_audio', 'phones_model', 'phone_posteriors']
 
 # %% ../nbs/03_audio.ipynb #c005
 def mfcc(audio:np.ndarray, cfg:Config|None=None) -> np.ndarray:
@@ -58,3 +61,25 @@ def check_audio(audio:np.ndarray, path=None, cfg:Config|None=None):
     if len(audio) == 0: raise LipsyncError(path, "audio stream has no samples")
     peak = float(np.abs(audio).max())
     if peak < 1e-3: warn(path, f"audio is silent (peak {20 * np.log10(max(peak, 1e-9)):.0f} dBFS): nothing to align to")
+
+# %% ../nbs/03_audio.ipynb #c015b
+PHONE_HOP = 320                      # samples between phone rows (20 ms at 16 kHz)
+PHONE_CHUNK, PHONE_CONTEXT = 26 * 16000, 2 * 16000    # hama reads at most 30 s at once
+
+@functools.cache
+def _phone_recognizer() -> ASRModel: return ASRModel()
+
+def phones_model() -> str: return f"hama {importlib.metadata.version('hama')}"
+
+def phone_posteriors(audio:np.ndarray, cfg:Config|None=None) -> np.ndarray:
+    "hama's phone log-probabilities `(S, 191)` float16 of mono 16 kHz `audio`: row `j` is 20 ms step `j`."
+    cfg = cfg or Config()
+    if cfg.sample_rate != 16000: raise LipsyncError(None, f"phone posteriors need 16 kHz audio, not {cfg.sample_rate} Hz")
+    y, m, rows = np.asarray(audio, np.float32), _phone_recognizer(), []
+    for s in range(0, max(len(y), 1), PHONE_CHUNK):
+        a, b = max(0, s - PHONE_CONTEXT), min(len(y), s + PHONE_CHUNK + PHONE_CONTEXT)
+        x = y[a:b].reshape(1, -1)
+        lp = m.session.run([m._log_probs_output_name], {m._waveform_input_name: x, m._waveform_lengths_input_name: np.array([x.shape[1]])})[0][0]
+        last = s + PHONE_CHUNK >= len(y)
+        rows.append(lp[(s - a) // PHONE_HOP:None if last else (s + PHONE_CHUNK - a) // PHONE_HOP])
+    return np.concatenate(rows).astype(np.float16)

@@ -8,6 +8,7 @@ import time
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
 from .encoders import Encoders, init_weights
+from .data import AUDIO_FRONTENDS
 
 # %% auto #0
 __all__ = ['BahdanauAttention', 'TemporalAutoencoder', 'LipSyncModel', 'video_input', 'count_parameters', 'time_preset',
@@ -105,7 +106,7 @@ def time_preset(cfg:Config, batch:int=8, repeats:int=3, device:str='cpu') -> dic
     torch.manual_seed(0)
     m = LipSyncModel(cfg).to(device).train()
     S = cfg.model_mouth_size
-    audio = torch.randn(batch, cfg.n_audio, cfg.mfcc_steps, cfg.n_mfcc, device=device)
+    audio = torch.randn(batch, cfg.n_audio, cfg.mfcc_steps, AUDIO_FRONTENDS[cfg.audio_frontend], device=device)
     video = (torch.randint(0, 255, (batch, cfg.n_video + cfg.stack - 1, S, S), dtype=torch.uint8, device=device)
              if cfg.video_frontend == 'conv3d' else torch.randn(batch, cfg.n_video + cfg.stack - 1, 20, 2, device=device))
     tgt = torch.randint(0, cfg.n_video, (batch, cfg.n_audio), device=device)

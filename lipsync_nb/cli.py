@@ -21,7 +21,8 @@ def _summary(clip:Clip) -> str:
     r = clip.report
     lines = [f"{Path(clip.source).name}: {r.get('resolution', '?')} at {r.get('source_fps', 0):.3f} fps -> "
              f"{clip.n_frames} frames at {clip.fps:g} fps ({clip.duration:.2f} s); audio {clip.audio_duration:.2f} s -> "
-             f"{len(clip.mfcc)} MFCC steps, {len(clip.audio_frames())} audio frames",
+             f"{len(clip.mfcc)} MFCC steps, {len(clip.audio_frames())} audio frames" +
+             (f", {len(clip.phones)} phone rows ({r.get('phones_model')})" if clip.phones is not None else ''),
              f"  face found in {clip.face_found.mean():.1%} of frames" +
              (f" (none in {r['unreliable_frames']})" if r.get('unreliable_frames') else '') +
              (f"; several faces in {r['several_faces_frames']}" if r.get('several_faces_frames') else ''),

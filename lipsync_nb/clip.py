@@ -11,7 +11,7 @@ import numpy as np
 from .core import *
 from .media import probe, read_audio, lesson_clip, open_media
 from .mouth import track_mouths
-from .audio import mfcc, audio_frames, n_audio_frames, loudness, check_audio
+from .audio import mfcc, audio_frames, n_audio_frames, loudness, check_audio, phone_posteriors, phones_model
 
 # %% auto #0
 __all__ = ['PREPROCESS_VERSION', 'Clip', 'clip_key', 'preprocess', 'sync_lags']
@@ -34,6 +34,7 @@ class Clip:
     audio_source: str = ''
     key: str = ''
     report: dict = field(default_factory=dict)
+    phones: np.ndarray|None = None   # phone log-probabilities (S20, 191) float16, when a model asked for them
 
     @property
     def n_frames(self) -> int: return len(self.mouths)
@@ -61,7 +62,8 @@ class Clip:
         meta = dict(fps=self.fps, sample_rate=self.sample_rate, source=self.source, audio_source=self.audio_source,
                     key=self.key, report=self.report, version=PREPROCESS_VERSION)
         with atomic_write(path) as f:
-            np.savez(f, **{k: getattr(self, k) for k in self._arrays}, meta=np.array(json.dumps(meta)))
+            extra = {} if self.phones is None else dict(phones=self.phones)
+            np.savez(f, **{k: getattr(self, k) for k in self._arrays}, **extra, meta=np.array(json.dumps(meta)))
         return path
 
     @classmethod
@@ -73,6 +75,7 @@ class Clip:
             with np.load(path, allow_pickle=False) as z:
                 meta = json.loads(str(z['meta']))
                 arrays = {k: z[k] for k in cls._arrays}
+                if 'phones' in z.files: arrays['phones'] = z['phones']
         except (OSError, ValueError, KeyError, EOFError) as e:
             raise LipsyncError(path, f"not a lipsync_nb clip file, or corrupt ({type(e).__name__})") from None
         meta.pop('version', None)
@@ -85,6 +88,15 @@ def clip_key(video, audio=None, cfg:Config|None=None) -> str:
     parts = dict(video=file_digest(video), audio=file_digest(audio) if audio is not None else None,
                  cfg=cfg.preprocess_key(), version=PREPROCESS_VERSION)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
+
+def _with_phones(clip:Clip, cfg:Config, cached:Path|None) -> Clip:
+    "A cached `Clip` with the phone posteriors that `cfg`'s audio front end reads (computed once, then kept in the cache entry)."
+    if 'phones' not in cfg.audio_frontend or (clip.phones is not None and clip.report.get('phones_model') == phones_model()): return clip
+    own = clip.audio_source == clip.source
+    y = read_audio(clip.audio_source, cfg.sample_rate, t0=clip.report.get('t0') if own else None)
+    clip.phones = phone_posteriors(y, cfg); clip.report['phones_model'] = phones_model()
+    if cached is not None: clip.save(cached)
+    return clip
 
 def preprocess(video, audio=None, out=None, cfg:Config|None=None, cache:bool=True, progress:bool=True) -> Clip:
     "Mouths, landmarks, mouth opening and MFCC of `video` (audio from `audio` if given, else the video's own); optionally saved to `out`."
@@ -108,6 +120,7 @@ def preprocess(video, audio=None, out=None, cfg:Config|None=None, cache:bool=Tru
                 msg = msg.replace(clip.audio_source, str(audio or video)).replace(clip.source, str(video))
                 warnings.warn(msg, LipsyncWarning, stacklevel=2)
             clip.source, clip.audio_source = str(video), str(audio or video)
+            clip = _with_phones(clip, cfg, cached)
             if out is not None: clip.save(out)
             return clip
         except LipsyncError: cached.unlink(missing_ok=True)       # a broken cache entry is recomputed
@@ -123,12 +136,16 @@ def preprocess(video, audio=None, out=None, cfg:Config|None=None, cache:bool=Tru
     for w in caught: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     steps = mfcc(y, cfg)
     timings['mfcc'] = time.perf_counter() - t
+    phones = None
+    if 'phones' in cfg.audio_frontend:
+        t = time.perf_counter(); phones = phone_posteriors(y, cfg); timings['phones'] = time.perf_counter() - t
     timings['total'] = time.perf_counter() - t_all
     report = dict(track.report, duration=track.mouths.shape[0] / cfg.fps, audio_duration=len(y) / cfg.sample_rate,
                   warnings=[str(w.message) for w in caught if issubclass(w.category, LipsyncWarning)],
                   timings={k: round(v, 3) for k, v in timings.items()})
+    if phones is not None: report['phones_model'] = phones_model()
     clip = Clip(track.mouths, track.landmarks, track.face_found, track.mouth_opening, steps, loudness(y, cfg), cfg.fps,
-                cfg.sample_rate, str(video), str(audio or video), key, report)
+                cfg.sample_rate, str(video), str(audio or video), key, report, phones)
     if cached is not None: clip.save(cached)
     if out is not None: clip.save(out)
     return clip

@@ -55,6 +55,8 @@ class Config:
     model_mouth_size: int = 120      # mouths are resized to this before the video encoder
     mouth_norm: int = 0              # subtract each mouth's moving mean over this many frames (−1: the whole clip; 0: off)
     video_frontend: str = 'conv3d'   # 'conv3d' (SyncNet over mouth pixels) or 'landmarks' (the 20 mouth points)
+    audio_frontend: str = 'mfcc'     # 'mfcc' (13 MFCC, SyncNet's audio stream), 'phones' (hama's 191 phone log-probabilities) or 'mfcc+phones'
+    augment: str = 'base'            # 'base' (the paper's §3.4 augmentations) or 'strong' (+ blur, rescaling, JPEG, sensor and audio noise)
     audio_channels: tuple = (64, 192, 384, 256, 256, 512)   # SyncNet's audio stream
     video_channels: tuple = (96, 256, 256, 256, 256, 512)   # SyncNet's lip stream
     fc_dim: int = 512                # hidden fully connected layer of both encoders
@@ -105,7 +107,8 @@ PRESETS = {
     'paper': Config(),
     'cpu': Config(name='cpu', model_mouth_size=48, audio_channels=(16, 32, 48, 48, 48, 96), video_channels=(16, 32, 48, 48, 48, 96),
                   fc_dim=128, embed_dim=128, lstm_hidden=128, lstm_layers=3, mlp_hidden=(128, 64), index_embed=32,
-                  pretrain_loss='infonce', unit_embeddings=True, temperature=0.1, encoder_lr_scale=0.1, batch_size=16, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=30, epochs_phase2=30),
+                  pretrain_loss='infonce', unit_embeddings=True, temperature=0.1, encoder_lr_scale=0.1, batch_size=16, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=30, epochs_phase2=30,
+                  audio_frontend='phones', mouth_norm=-1, augment='strong'),
     'tiny': Config(name='tiny', model_mouth_size=24, audio_channels=(4, 8, 8, 8, 8, 16), video_channels=(4, 8, 8, 8, 8, 16),
                    fc_dim=16, embed_dim=16, lstm_hidden=16, lstm_layers=1, mlp_hidden=(16, 16), index_embed=8,
                    pretrain_loss='infonce', batch_size=2, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=1, epochs_phase2=1),
@@ -173,8 +176,10 @@ def repo_root() -> Path:
     return _PKG.parent
 
 def data_samples_dir() -> Path:
-    "The shipped samples: `$LIPSYNC_DATA_SAMPLES`, else `data_samples/` beside the package."
-    return Path(os.environ.get('LIPSYNC_DATA_SAMPLES', repo_root()/'data_samples'))
+    "The shipped samples: `$LIPSYNC_DATA_SAMPLES`, else `data_samples/` of a checkout, else the copy installed inside the package."
+    if 'LIPSYNC_DATA_SAMPLES' in os.environ: return Path(os.environ['LIPSYNC_DATA_SAMPLES'])
+    checkout = repo_root()/'data_samples'
+    return checkout if (checkout/'lipsync_cpu.pt').exists() else _PKG/'data_samples'
 
 def shared_require() -> bool: return os.environ.get('LIPSYNC_REQUIRE_SHARED', '') not in ('', '0', 'false', 'False')
 

@@ -16,9 +16,10 @@ from .audio import audio_frames
 from .warping import WarpParams, random_frame_map, warp_targets, shift_range, window_targets
 
 # %% auto #0
-__all__ = ['MOUTH_MIRROR', 'PRE', 'stack_mouths', 'normalize_mfcc', 'mouth_points', 'ClipData', 'model_audio', 'clip_data',
-           'load_clips', 'normalize_mouths', 'read_speakers', 'speaker_split', 'clip_weights', 'augment_mouths',
-           'augment_points', 'make_window', 'WindowDataset', 'make_loader', 'bench_data']
+__all__ = ['MOUTH_MIRROR', 'AUDIO_FRONTENDS', 'PRE', 'stack_mouths', 'normalize_mfcc', 'phone_steps', 'mouth_points', 'ClipData',
+           'model_audio', 'clip_data', 'load_clips', 'normalize_mouths', 'read_speakers', 'speaker_split',
+           'clip_weights', 'augment_mouths', 'degrade_mouths', 'augment_points', 'make_window', 'WindowDataset',
+           'make_loader', 'bench_data']
 
 # %% ../nbs/05_data.ipynb #c005
 def stack_mouths(mouths:torch.Tensor, stack:int=5) -> torch.Tensor:
@@ -28,6 +29,12 @@ def stack_mouths(mouths:torch.Tensor, stack:int=5) -> torch.Tensor:
 def normalize_mfcc(mfcc:np.ndarray) -> np.ndarray:
     "Per-clip, per-coefficient standardization of MFCC steps `(S, 13)`: removes the microphone and the level."
     return ((mfcc - mfcc.mean(0)) / (mfcc.std(0) + 1e-5)).astype(np.float32)
+
+def phone_steps(phones:np.ndarray, n_steps:int) -> np.ndarray:
+    "Phone log-probabilities (20 ms rows, see the audio notebook) on the MFCC's 10 ms steps `(n_steps, 191)`: floored at −12, about unit range."
+    s = np.repeat(np.maximum(phones.astype(np.float32), -12) / 4 + 1.5, 2, 0)[:n_steps]
+    if len(s) < n_steps: s = np.concatenate([s, np.repeat(s[-1:] if len(s) else np.zeros((1, phones.shape[1]), np.float32), n_steps - len(s), 0)])
+    return s
 
 # %% ../nbs/05_data.ipynb #c009
 MOUTH_MIRROR = np.array([6, 5, 4, 3, 2, 1, 0, 11, 10, 9, 8, 7, 16, 15, 14, 13, 12, 19, 18, 17])   # points 48–67 under a horizontal flip
@@ -44,7 +51,7 @@ def mouth_points(landmarks:np.ndarray) -> np.ndarray:
 
 @dataclass
 class ClipData:
-    "A clip ready for windows: mouths `(T, S, S)` uint8, mouth points `(T, 20, 2)`, audio frames `(Ta, 20, 13)` float32, speaker id."
+    "A clip ready for windows: mouths `(T, S, S)` uint8, mouth points `(T, 20, 2)`, audio frames `(Ta, 20, F)` float32, speaker id."
     name: str
     mouths: np.ndarray
     audio: np.ndarray
@@ -55,16 +62,24 @@ class ClipData:
     @property
     def duration(self) -> float: return len(self.mouths) / 25
 
-def model_audio(mfcc_steps:np.ndarray, cfg:Config) -> np.ndarray:
-    "Audio frames `(Ta, 20, 13)` as the model reads them: per-clip normalized MFCC steps, 20 per frame, every 4."
-    return np.ascontiguousarray(audio_frames(normalize_mfcc(mfcc_steps), cfg))
+AUDIO_FRONTENDS = {'mfcc': 13, 'phones': 191, 'mfcc+phones': 204}    # values per 10 ms step
+
+def model_audio(mfcc_steps:np.ndarray, cfg:Config, phones:np.ndarray|None=None) -> np.ndarray:
+    "Audio frames `(Ta, 20, F)` as the model reads them (per `cfg.audio_frontend`): 20 steps per frame, every 4."
+    if cfg.audio_frontend not in AUDIO_FRONTENDS:
+        raise LipsyncError(None, f"unknown audio_frontend {cfg.audio_frontend!r}; choose one of {', '.join(AUDIO_FRONTENDS)}")
+    parts = [normalize_mfcc(mfcc_steps)] if 'mfcc' in cfg.audio_frontend else []
+    if 'phones' in cfg.audio_frontend:
+        if phones is None: raise LipsyncError(None, "this model reads phone posteriors: preprocess the clip with the model's Config")
+        parts.append(phone_steps(phones, len(mfcc_steps)))
+    return np.ascontiguousarray(audio_frames(np.concatenate(parts, 1), cfg))
 
 def clip_data(clip:Clip, cfg:Config, speaker:str='') -> ClipData:
     "Resize a `Clip`'s mouths for the model (normalized when `cfg.mouth_norm`) and normalize its audio frames; refuse a clip too short for one window."
     S = cfg.model_mouth_size
     mouths = clip.mouths if S == clip.mouths.shape[1] else np.stack([cv2.resize(m, (S, S), interpolation=cv2.INTER_AREA) for m in clip.mouths])
     if cfg.mouth_norm: mouths = normalize_mouths(mouths, cfg.mouth_norm)
-    audio = model_audio(clip.mfcc, cfg)
+    audio = model_audio(clip.mfcc, cfg, clip.phones)
     cd = ClipData(Path(clip.source).name, mouths, audio, speaker, mouth_points(clip.landmarks))
     if cd.n_windows < 1:
         raise LipsyncError(clip.source, f"clip too short for a window: {min(len(audio), len(mouths) - 4)} audio frames with full "
@@ -126,6 +141,22 @@ def augment_mouths(mouths:np.ndarray, rng:np.random.Generator) -> np.ndarray:
         out[i] = cv2.LUT(m[:, ::-1] if flip else m, lut)
     return out
 
+def degrade_mouths(mouths:np.ndarray, rng:np.random.Generator) -> np.ndarray:
+    "Camera and codec damage for a window of mouths `(L, S, S)` uint8: blur, down-and-up scaling, JPEG, sensor noise (each sometimes)."
+    S = mouths.shape[1]; out = mouths
+    blur = rng.uniform(0.3, 1.5) if rng.random() < 0.5 else 0
+    down = rng.uniform(0.35, 0.9) if rng.random() < 0.4 else 1
+    q = int(rng.integers(15, 60)) if rng.random() < 0.3 else 0
+    if blur or down < 1 or q:
+        out = np.empty_like(mouths)
+        for i, x in enumerate(mouths):
+            if blur: x = cv2.GaussianBlur(x, (0, 0), blur)
+            if down < 1: s2 = max(8, int(S * down)); x = cv2.resize(cv2.resize(x, (s2, s2), interpolation=cv2.INTER_AREA), (S, S))
+            if q: x = cv2.imdecode(cv2.imencode('.jpg', x, [cv2.IMWRITE_JPEG_QUALITY, q])[1], 0)
+            out[i] = x
+    if rng.random() < 0.5: out = np.clip(out + rng.normal(0, rng.uniform(1, 8), out.shape), 0, 255).astype(np.uint8)
+    return out
+
 # %% ../nbs/05_data.ipynb #c016
 def augment_points(points:np.ndarray, rng:np.random.Generator) -> np.ndarray:
     "One random mirror/scale for a window of mouth points `(L, 20, 2)`, plus per-point noise."
@@ -138,7 +169,7 @@ PRE = 50          # local warps start this many frames before the audio window
 
 def make_window(clip:ClipData, a:int, rng:np.random.Generator, cfg:Config, warp:bool=True, augment:bool=False,
                 params:WarpParams=WarpParams()) -> dict:
-    "One example: `audio (25, 20, 13)`, `mouths (79, S, S)`, `target (25,)`, plus `shift`, `start`."
+    "One example: `audio (25, 20, F)`, `mouths (79, S, S)`, `target (25,)`, plus `shift`, `start`."
     n_a, n_v, k = cfg.n_audio, cfg.n_video, cfg.stack
     pad = (n_v - n_a) // 2
     n_out = PRE + n_a + pad + cfg.max_shift + k            # output positions the window may reach
@@ -150,11 +181,15 @@ def make_window(clip:ClipData, a:int, rng:np.random.Generator, cfg:Config, warp:
     src = np.clip(a - PRE + fm[v0:v0 + n_v + k - 1], 0, len(clip.mouths) - 1)
     mouths = clip.mouths[src]
     points = clip.points[src] if clip.points is not None else np.zeros((len(src), 20, 2), np.float32)
+    audio = clip.audio[a:a + n_a]
     if augment:
         mouths = augment_mouths(mouths, rng)
         points = augment_points(points, rng)
+    if augment and cfg.augment == 'strong':
+        mouths = degrade_mouths(mouths, rng)
+        audio = (audio + rng.normal(0, rng.uniform(0, 0.2), audio.shape)).astype(np.float32)
     target = window_targets(t, PRE, s, n_a, n_v)
-    return dict(audio=clip.audio[a:a + n_a], mouths=mouths, points=points, target=target.astype(np.int64), shift=s, start=a)
+    return dict(audio=audio, mouths=mouths, points=points, target=target.astype(np.int64), shift=s, start=a)
 
 # %% ../nbs/05_data.ipynb #c026
 class WindowDataset(Dataset):

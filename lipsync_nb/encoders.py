@@ -7,12 +7,12 @@ from __future__ import annotations
 import math
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
-from .data import stack_mouths
+from .data import stack_mouths, AUDIO_FRONTENDS
 
 # %% auto #0
-__all__ = ['conv_bn', 'AudioEncoder', 'VideoEncoder', 'LandmarkEncoder', 'init_weights', 'Encoders', 'contrastive_loss',
-           'infonce_loss', 'pretrain_loss', 'argmin_accuracy', 'segment_infonce_loss', 'sync_scores', 'sync_summary',
-           'toy_clip']
+__all__ = ['conv_bn', 'AudioEncoder', 'VideoEncoder', 'LandmarkEncoder', 'PhoneEncoder', 'init_weights', 'Encoders',
+           'contrastive_loss', 'infonce_loss', 'pretrain_loss', 'argmin_accuracy', 'segment_infonce_loss',
+           'sync_scores', 'sync_summary', 'toy_clip']
 
 # %% ../nbs/06_encoders.ipynb #c005
 def conv_bn(conv:nn.Module, c:int, dims:int=2) -> list:
@@ -77,6 +77,18 @@ class LandmarkEncoder(nn.Module):
         T = x.shape[-1]
         return self.fc(x.transpose(1, 2).reshape(B * T, -1)).view(B, T, -1)
 
+# %% ../nbs/06_encoders.ipynb #c009q
+class PhoneEncoder(nn.Module):
+    "Audio frames of phone posteriors (and MFCC) `(N, 20, F)` → embeddings `(N, embed_dim)`: 1D convolutions over the 20 steps."
+    def __init__(self, cfg:Config, n_in:int):
+        super().__init__()
+        c = cfg.fc_dim
+        layer = lambda i, o, s: [nn.Conv1d(i, o, 3, padding=1, stride=s), nn.BatchNorm1d(o), nn.ReLU(True)]
+        self.net = nn.Sequential(*layer(n_in, c, 1), *layer(c, c, 2), *layer(c, c, 2))
+        self.fc = nn.Sequential(nn.Linear(c * 5, c), nn.BatchNorm1d(c), nn.ReLU(True), nn.Linear(c, cfg.embed_dim))
+
+    def forward(self, audio:torch.Tensor) -> torch.Tensor: return self.fc(self.net(audio.transpose(1, 2)).flatten(1))
+
 # %% ../nbs/06_encoders.ipynb #c011
 def init_weights(model:nn.Module):
     "The paper's initialization: orthogonal LSTM weights, Xavier-normal convolutions and linears, BN weights N(1, 0.02)."
@@ -98,7 +110,8 @@ class Encoders(nn.Module):
     def __init__(self, cfg:Config):
         super().__init__()
         self.cfg = cfg
-        self.audio = AudioEncoder(cfg)
+        if cfg.audio_frontend not in AUDIO_FRONTENDS: raise LipsyncError(None, f"unknown audio_frontend {cfg.audio_frontend!r}")
+        self.audio = AudioEncoder(cfg) if cfg.audio_frontend == 'mfcc' else PhoneEncoder(cfg, AUDIO_FRONTENDS[cfg.audio_frontend])
         if cfg.video_frontend not in ('conv3d', 'landmarks'): raise LipsyncError(None, f"unknown video_frontend {cfg.video_frontend!r}")
         self.video = VideoEncoder(cfg) if cfg.video_frontend == 'conv3d' else LandmarkEncoder(cfg)
         init_weights(self)

@@ -25,10 +25,10 @@ def warp_clip(cd, frame_map, audio:np.ndarray|None=None):
     return ClipData(cd.name, cd.mouths[idx], cd.audio if audio is None else audio, cd.speaker, None if cd.points is None else cd.points[idx])
 
 def audio_features(y:np.ndarray, cfg:Config) -> np.ndarray:
-    "A waveform's audio frames `(Ta, 20, 13)`, exactly as `clip_data` makes them."
-    from lipsync_nb.audio import mfcc
+    "A waveform's audio frames `(Ta, 20, F)`, exactly as `clip_data` makes them (phone posteriors too when `cfg` reads them)."
+    from lipsync_nb.audio import mfcc, phone_posteriors
     from lipsync_nb.data import model_audio
-    return model_audio(mfcc(y, cfg), cfg)
+    return model_audio(mfcc(y, cfg), cfg, phone_posteriors(y, cfg) if 'phones' in cfg.audio_frontend else None)
 
 # %% ../nbs/11_evaluation.ipynb #c007
 INNER_LIPS = dict(left=12, right=16, top=14, bottom=18)      # dlib/OpenFace points 61, 65, 63, 67 (1-based) among mouth points 48–67
