@@ -4,17 +4,17 @@
 
 # %% ../nbs/13_cli.ipynb #c003
 from __future__ import annotations
-import sys, os, argparse, time, json, warnings
+import sys, os, argparse, time, json, math, warnings
 from pathlib import Path
 import numpy as np
 from .core import *
-from .media import probe
-from .clip import preprocess, Clip
+# the heavy modules (torch, cv2, av, librosa, dlib) are imported by the commands that need them: `--help` answers at once
 
 # %% auto #0
 __all__ = ['BENCH_CLIPS', 'BENCH_1080P', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips',
            'bench_data_table', 'bench_model_table', 'long_1080p_clip', 'bench_align_table', 'torch_threads',
-           'cmd_bench', 'bench_encoders_table', 'cmd_align', 'cmd_evaluate', 'cmd_train', 'build_parser', 'main']
+           'cmd_bench', 'bench_encoders_table', 'read_truth', 'check_align_args', 'cmd_align', 'cmd_evaluate',
+           'cmd_train', 'build_parser', 'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -32,6 +32,8 @@ def _summary(clip:Clip) -> str:
     return '\n'.join(lines)
 
 def cmd_preprocess(a):
+    from lipsync_nb.clip import preprocess
+    if a.out: check_output_path(a.out, [a.video, a.audio], overwrite=a.yes)
     cfg = Config.preset(a.preset)
     clip = preprocess(a.video, a.audio, a.out, cfg, cache=not a.no_cache, progress=not a.quiet)
     print(_summary(clip))
@@ -44,6 +46,7 @@ BENCH_CLIPS = ('rizkiarm_lipnet_bbaf2n.mpg', 'smeetrs_deep_avsr_00001.mp4', 'tan
 
 def bench_preprocess(paths, cfg:Config|None=None, progress:bool=False) -> list[dict]:
     "Time preprocessing of each clip (no cache): one row per clip."
+    from lipsync_nb.clip import preprocess
     from lipsync_nb.mouth import face_models
     from lipsync_nb.audio import mfcc
     t = time.perf_counter(); face_models(); mfcc(np.zeros(16000, np.float32)); t_models = time.perf_counter() - t
@@ -200,8 +203,33 @@ def bench_encoders_table(a):
     return 0
 
 # %% ../nbs/13_cli.ipynb #c009
+def read_truth(path) -> np.ndarray:
+    "The `frame_map` of a known-answer JSON file, or a one-line error naming it."
+    path = Path(path)
+    if not path.is_file(): raise LipsyncError(path, "no such file" if not path.exists() else "is not a file")
+    try: fm = json.loads(path.read_text())['frame_map']
+    except (ValueError, UnicodeDecodeError): raise LipsyncError(path, "not JSON") from None
+    except (KeyError, TypeError): raise LipsyncError(path, "no frame_map in it") from None
+    return np.asarray(fm)
+
+def check_align_args(a):
+    "Every `align` option checked before any work: no output is an input, a directory, or the other output; numbers in range; the device exists."
+    from lipsync_nb.inference import default_checkpoint
+    inputs = [a.video, a.audio, a.checkpoint or default_checkpoint(), a.truth]
+    for o in (a.out, a.map):
+        if o: check_output_path(o, inputs, overwrite=a.yes)
+    if a.out and a.map and Path(a.out).resolve() == Path(a.map).resolve(): raise LipsyncError(a.map, "--map and -o name the same file")
+    if a.fps != 'source':
+        try: fps = float(a.fps)
+        except ValueError: raise LipsyncError(None, f"--fps {a.fps!r}: not a number or 'source'") from None
+        if not (math.isfinite(fps) and 1 <= fps <= 240): raise LipsyncError(None, f"--fps {a.fps}: must be from 1 to 240 frames per second")
+    if not 0 <= a.max_offset <= 1500: raise LipsyncError(None, f"--max-offset {a.max_offset}: must be from 0 to 1500 frames (a minute)")
+    if a.device: check_device(a.device)
+    return read_truth(a.truth) if a.truth else None
+
 def cmd_align(a):
     from lipsync_nb.inference import align_video, map_accuracy
+    truth = check_align_args(a)
     fm = align_video(a.video, a.audio, a.out, a.checkpoint, a.map, a.device, overwrite=a.yes, progress=not a.quiet,
                      out_fps=None if a.fps == '25' else a.fps, warp=a.warp, max_offset=a.max_offset, local=a.max_offset > 0,
                      method=a.method)
@@ -210,7 +238,6 @@ def cmd_align(a):
           f"global offset {fm.global_offset_frames:+d} frames; duplicated {st['duplicated']:.1%}, deleted {st['deleted']:.1%}, "
           f"mean confidence {st['mean_confidence']:.2f}")
     if a.truth:
-        truth = np.array(json.loads(Path(a.truth).read_text())['frame_map'])
         acc = map_accuracy(fm.frame_map, truth)
         print(f"against {Path(a.truth).name}: mean error {acc['mean_err']:.2f} frames, exact {acc['exact']:.1%}, "
               f"within one frame {acc['within_1']:.1%} ({acc['frames']} frames)")
@@ -250,7 +277,6 @@ def cmd_train(a):
 
 # %% ../nbs/13_cli.ipynb #c014
 def build_parser() -> argparse.ArgumentParser:
-    from lipsync_nb.inference import METHODS, DEFAULT_METHOD
     p = argparse.ArgumentParser(prog='lipsync_nb', description="End-to-end lip synchronization (Shalev & Wolf, WACV 2020).")
     sub = p.add_subparsers(dest='command', required=True)
     s = sub.add_parser('preprocess', help='mouths, landmarks and MFCC of a video (and audio) into a .npz Clip')
@@ -258,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument('-o', '--out', help='write the Clip here (.npz)')
     s.add_argument('--preset', default='paper', help='Config preset (preprocessing is the same in all)')
     s.add_argument('--no-cache', action='store_true', help='recompute even if cached'); s.add_argument('-q', '--quiet', action='store_true')
+    s.add_argument('-y', '--yes', action='store_true', help='overwrite an existing output')
     s.set_defaults(func=cmd_preprocess)
     al = sub.add_parser('align', help='re-time VIDEO so its lips follow AUDIO')
     al.add_argument('video'); al.add_argument('audio'); al.add_argument('-o', '--out', help='the re-timed video (.mp4)')

@@ -9,9 +9,9 @@ from dataclasses import dataclass, asdict, replace, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PREPROCESS_FIELDS', 'PRESETS', 'LipsyncError', 'LipsyncWarning', 'warn', 'Config', 'default_device', 'file_digest',
-           'cache_dir', 'check_output_path', 'atomic_write', 'repo_root', 'data_samples_dir', 'shared_require',
-           'shared_clips_dir', 'shared_clip']
+__all__ = ['PREPROCESS_FIELDS', 'METHODS', 'DEFAULT_METHOD', 'PRESETS', 'LipsyncError', 'LipsyncWarning', 'warn', 'Config',
+           'check_device', 'default_device', 'file_digest', 'cache_dir', 'check_output_path', 'atomic_write',
+           'repo_root', 'data_samples_dir', 'shared_require', 'shared_clips_dir', 'shared_clip']
 
 # %% ../nbs/00_core.ipynb #c005
 class LipsyncError(Exception):
@@ -103,6 +103,9 @@ class Config:
 PREPROCESS_FIELDS = ('fps', 'sample_rate', 'mouth_size', 'n_mfcc', 'n_mels', 'mfcc_window_ms', 'mfcc_hop_ms',
                      'detect_every', 'detect_side', 'crop_scale', 'cnn_every', 'max_gap')
 
+METHODS = ('autoencoder', 'dta', 'syncnet')   # align's ways to a frame map: the paper's model and its two baselines
+DEFAULT_METHOD = 'dta'      # what `align` uses unless told: the most often exact per frame on held-out speakers (evaluation notebook)
+
 PRESETS = {
     'paper': Config(),
     'cpu': Config(name='cpu', model_mouth_size=48, audio_channels=(16, 32, 48, 48, 48, 96), video_channels=(16, 32, 48, 48, 48, 96),
@@ -115,6 +118,18 @@ PRESETS = {
 }
 
 # %% ../nbs/00_core.ipynb #c011
+def check_device(name:str) -> str:
+    "`name` if it is a torch device that exists on this machine, else a one-line error."
+    import torch
+    kind, _, index = name.partition(':')
+    if kind not in ('cpu', 'cuda', 'mps') or (index and not index.isdigit()):
+        raise LipsyncError(None, f"--device {name!r}: unknown device (cpu, cuda, cuda:N or mps)")
+    if kind == 'cuda' and (not torch.cuda.is_available() or int(index or 0) >= torch.cuda.device_count()):
+        raise LipsyncError(None, f"--device {name}: no such CUDA device on this machine ({torch.cuda.device_count()} found)")
+    if kind == 'mps' and not (getattr(torch.backends, 'mps', None) and torch.backends.mps.is_available()):
+        raise LipsyncError(None, f"--device {name}: Apple's MPS is not available on this machine")
+    return name
+
 def default_device(prefer:str|None=None) -> str:
     "The best available torch device name: `prefer`, else `$LIPSYNC_DEVICE`, else cuda, mps, cpu."
     import torch
@@ -139,12 +154,19 @@ def cache_dir() -> Path:
     d.mkdir(parents=True, exist_ok=True)
     return d
 
-def check_output_path(out, inputs=()) -> Path:
-    "Refuse an output that is one of the `inputs` or lies in a directory we cannot write; return it as a `Path`."
+def _same_file(a:Path, b:Path) -> bool:
+    if a.resolve() == b.resolve(): return True
+    try: return a.exists() and b.exists() and os.path.samefile(a, b)      # hard links and bind mounts: the same inode
+    except OSError: return False
+
+def check_output_path(out, inputs=(), overwrite:bool|None=None) -> Path:
+    "Refuse an output that is a directory, one of the `inputs`, existing when `overwrite` is False, or in a directory we cannot write."
     out = Path(out)
+    if out.is_dir(): raise LipsyncError(out, "is a directory, not an output file")
     for p in inputs:
-        if p is not None and out.resolve() == Path(p).resolve():
+        if p is not None and _same_file(out, Path(p)):
             raise LipsyncError(out, "output path is the same as an input; inputs are never overwritten")
+    if overwrite is False and out.exists(): raise LipsyncError(out, "output exists (use -y to overwrite)")
     parent = out.parent if str(out.parent) else Path('.')
     if not parent.exists(): raise LipsyncError(out, f"output directory {parent} does not exist")
     if not parent.is_dir(): raise LipsyncError(out, f"{parent} is not a directory")

@@ -14,12 +14,11 @@ from tqdm.auto import tqdm
 from .core import *
 
 # %% auto #0
-__all__ = ['METHODS', 'DEFAULT_METHOD', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth',
-           'finalize_path', 'embed_clip', 'global_offset', 'local_offsets', 'FrameMap',
-           'predict_windows_from_embeddings', 'predict_windows', 'path_from_predictions', 'confidence',
-           'default_checkpoint', 'source_indices', 'retime_video', 'align_clip', 'keep_timing_where_faceless',
-           'stretch_audio', 'align_video', 'invert_map', 'swapped_frame_map', 'warp_audio', 'known_retiming',
-           'map_accuracy']
+__all__ = ['window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path', 'embed_clip',
+           'global_offset', 'local_offsets', 'FrameMap', 'predict_windows_from_embeddings', 'predict_windows',
+           'path_from_predictions', 'confidence', 'default_checkpoint', 'source_indices', 'retime_video', 'align_clip',
+           'keep_timing_where_faceless', 'stretch_audio', 'align_video', 'invert_map', 'swapped_frame_map',
+           'warp_audio', 'known_retiming', 'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -290,8 +289,6 @@ def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, s
             yield cur
     return write_video(out, frames(), rate, audio=audio, sample_rate=sample_rate, inputs=inputs)
 
-METHODS = ('autoencoder', 'dta', 'syncnet')
-DEFAULT_METHOD = 'dta'      # what `align` uses unless told: the most often exact per frame on held-out speakers (evaluation notebook)
 
 def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=True,
                progress:bool=False, method:str=DEFAULT_METHOD, embeddings=None):
