@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_cli.ipynb #c003
 from __future__ import annotations
-import sys, os, argparse, time, json, math, warnings
+import sys, os, argparse, time, json, math, signal, threading, warnings
 from pathlib import Path
 import numpy as np
 from .core import *
@@ -12,9 +12,9 @@ from .core import *
 
 # %% auto #0
 __all__ = ['BENCH_CLIPS', 'BENCH_1080P', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips',
-           'bench_data_table', 'bench_model_table', 'long_1080p_clip', 'bench_align_table', 'torch_threads',
+           'bench_data_table', 'bench_model_table', 'to_1080p', 'long_1080p_clip', 'bench_align_table', 'torch_threads',
            'cmd_bench', 'bench_encoders_table', 'read_truth', 'check_align_args', 'cmd_align', 'cmd_evaluate',
-           'cmd_train', 'build_parser', 'main']
+           'cmd_train', 'build_parser', 'Terminated', 'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -58,7 +58,7 @@ def bench_preprocess(paths, cfg:Config|None=None, progress:bool=False) -> list[d
         tm = clip.report['timings']
         rows.append(dict(clip=Path(p).name, resolution=clip.report['resolution'], fps=round(clip.report['source_fps'], 2),
                          seconds=round(clip.duration, 2), decode=tm['decode'], landmarks=tm['landmarks'], crop=tm['crop'],
-                         mfcc=tm['mfcc'], total=tm['total'], x_realtime=round(clip.duration / tm['total'], 1),
+                         mfcc=tm['mfcc'], phones=tm.get('phones', 0.0), total=tm['total'], x_realtime=round(clip.duration / tm['total'], 1),
                          face=round(float(clip.face_found.mean()), 3)))
     if rows: rows[0]['models_load'] = round(t_models, 2)
     return rows
@@ -76,6 +76,7 @@ def default_bench_clips() -> list[Path]:
     paths = [data_samples_dir()/'obama_address.mp4']
     d = shared_clips_dir()
     if d is not None: paths += [d/n for n in BENCH_CLIPS if (d/n).exists()]
+    else: paths.append(long_1080p_clip(10))                         # a user's machine: the sample on a 1080p canvas
     return paths
 
 def bench_data_table(a):
@@ -109,26 +110,29 @@ def bench_model_table(a):
 BENCH_1080P = ('filby89_spectre_w040_level_3_happy_029.mp4', 'filby89_spectre_w023_level_2_surprised_010.mp4',
                'filby89_spectre_w036_level_3_happy_007.mp4', 'filby89_spectre_w015_level_1_neutral_030.mp4')
 
+def to_1080p(frame:np.ndarray) -> np.ndarray:
+    "An RGB frame scaled to 1080 rows and centred on a 1920×1080 canvas (edges repeated): the benchmark's resolution."
+    import cv2
+    if frame.shape[:2] == (1080, 1920): return frame
+    f = cv2.resize(frame, (round(frame.shape[1] * 1080 / frame.shape[0]), 1080), interpolation=cv2.INTER_CUBIC)
+    pad = 1920 - f.shape[1]
+    return cv2.copyMakeBorder(f, 0, 0, pad // 2, pad - pad // 2, cv2.BORDER_REPLICATE) if pad >= 0 else f[:, -pad // 2:-pad // 2 + 1920]
+
 def long_1080p_clip(seconds:float=60) -> Path:
-    "A ≥ `seconds` 1080p 25 fps clip made by concatenating shared MEAD clips (cached)."
+    "A ≥ `seconds` 1080p 25 fps clip (cached): shared MEAD clips end to end, or without ../shared the shipped sample on a 1080p canvas."
     from lipsync_nb.media import VideoReader, read_audio, write_video
-    out = cache_dir()/f'bench_1080p_{int(seconds)}s.mp4'
+    d = shared_clips_dir()
+    srcs = [d/n for n in BENCH_1080P if (d/n).exists()] if d is not None else []
+    out = cache_dir()/f"bench_1080p_{int(seconds)}s_{'shared' if srcs else 'sample'}.mp4"
     if out.exists(): return out
-    d = shared_clips_dir(required=True)
-    srcs = [d/n for n in BENCH_1080P if (d/n).exists()]
-    if not srcs: raise LipsyncError(d, "no 1080p clips to build the benchmark clip from")
-    audio, total = [], 0.0
-    def gen():
-        nonlocal total
-        i = 0
-        while total < seconds:
-            p = srcs[i % len(srcs)]; i += 1
-            a = read_audio(p, 48000, t0=0.0); n = 0
-            for f in VideoReader(p): n += 1; yield f
-            audio.append(np.r_[a, np.zeros(max(0, int(n / 25 * 48000) - len(a)), np.float32)][: int(n / 25 * 48000)])
-            total += n / 25
-    vid = list(gen())
-    return write_video(out, vid, 25, audio=np.concatenate(audio), sample_rate=48000, crf=23)
+    srcs = srcs or [data_samples_dir()/'obama_address.mp4']
+    n = {p: sum(1 for _ in VideoReader(p)) for p in srcs}          # frames at 25 fps, so that the audio can be laid out first
+    plan, total = [], 0.0
+    while total < seconds: plan.append(srcs[len(plan) % len(srcs)]); total += n[plan[-1]] / 25
+    fit = lambda a, k: np.r_[a, np.zeros(max(0, k - len(a)), np.float32)][:k]
+    audio = np.concatenate([fit(read_audio(p, 48000, t0=0.0), n[p] * 48000 // 25) for p in plan])
+    frames = (to_1080p(f) for p in plan for f in VideoReader(p))   # streamed: never more than one frame in memory
+    return write_video(out, frames, 25, audio=audio, sample_rate=48000, crf=23)
 
 def bench_align_table(a):
     "`lipsync_nb bench align`: × real time of the model part and of align end to end on a ≥ 60 s 1080p clip."
@@ -178,7 +182,7 @@ def cmd_bench(a):
     if a.what == 'data': return bench_data_table(a)
     paths = [Path(p) for p in a.clips] if a.clips else default_bench_clips()
     rows = bench_preprocess(paths, Config.preset(a.preset), progress=not a.quiet)
-    print(format_table(rows, ['clip', 'resolution', 'fps', 'seconds', 'decode', 'landmarks', 'crop', 'mfcc', 'total', 'x_realtime', 'face']))
+    print(format_table(rows, ['clip', 'resolution', 'fps', 'seconds', 'decode', 'landmarks', 'crop', 'mfcc', 'phones', 'total', 'x_realtime', 'face']))
     print(f"(seconds per step; x_realtime = clip seconds / total; face models and librosa loaded once in {rows[0]['models_load']:.2f} s, not counted)")
     return 0
 
@@ -330,12 +334,23 @@ def build_parser() -> argparse.ArgumentParser:
 def _showwarning(message, category, filename, lineno, file=None, line=None):
     print(f"warning: {message}", file=sys.stderr)
 
+class Terminated(KeyboardInterrupt):
+    "SIGTERM, raised like Ctrl-C so that every half-written output is removed on the way out."
+
+def _terminate(signum, frame): raise Terminated()
+
 def main(argv=None) -> int:
     "The `lipsync_nb` command."
     a = build_parser().parse_args(argv)
     warnings.showwarning = _showwarning
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try: return a.func(a)
     except LipsyncError as e:
         print(f"error: {e}", file=sys.stderr); return 2
+    except Terminated:
+        print("terminated: nothing half-written was left", file=sys.stderr); return 143
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr); return 130
+        print("interrupted: nothing half-written was left", file=sys.stderr); return 130
+    finally:
+        if main_thread: signal.signal(signal.SIGTERM, previous)

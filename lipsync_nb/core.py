@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #c003
 from __future__ import annotations
-import os, sys, json, hashlib, tempfile, warnings, contextlib, dataclasses
+import os, sys, glob, json, hashlib, tempfile, warnings, contextlib, dataclasses
 from dataclasses import dataclass, asdict, replace, fields
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['PREPROCESS_FIELDS', 'METHODS', 'DEFAULT_METHOD', 'PRESETS', 'LipsyncError', 'LipsyncWarning', 'warn', 'Config',
-           'check_device', 'default_device', 'file_digest', 'cache_dir', 'check_output_path', 'atomic_write',
-           'repo_root', 'data_samples_dir', 'shared_require', 'shared_clips_dir', 'shared_clip']
+           'check_device', 'default_device', 'file_digest', 'cache_dir', 'check_output_path', 'clean_stale_temporaries',
+           'atomic_write', 'repo_root', 'data_samples_dir', 'shared_require', 'shared_clips_dir', 'shared_clip']
 
 # %% ../nbs/00_core.ipynb #c005
 class LipsyncError(Exception):
@@ -175,11 +175,26 @@ def check_output_path(out, inputs=(), overwrite:bool|None=None) -> Path:
     os.close(fd); os.unlink(probe)
     return out
 
+def _pid_alive(pid:int) -> bool:
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except PermissionError: return True                        # someone else's live process
+
+def clean_stale_temporaries(path) -> list[Path]:
+    "Remove the temporaries `.NAME.PID.*.tmp` that a killed writer of `path` left behind (their process is gone)."
+    path, removed = Path(path), []
+    for t in path.parent.glob(f'.{glob.escape(path.name)}.*.tmp'):
+        pid = t.name[len(path.name) + 2:].split('.')[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            with contextlib.suppress(OSError): t.unlink(); removed.append(t)
+    return removed
+
 @contextlib.contextmanager
 def atomic_write(path, mode:str='wb'):
-    "Open a temporary file beside `path`; rename it onto `path` only if the block succeeds."
+    "Open a temporary file `.NAME.PID.XXXX.tmp` beside `path`; rename it onto `path` only if the block succeeds."
     path = Path(path)
-    try: fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent if str(path.parent) else '.')
+    clean_stale_temporaries(path)
+    try: fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.{os.getpid()}.', suffix='.tmp', dir=path.parent if str(path.parent) else '.')
     except OSError as e: raise LipsyncError(path, f"cannot write here ({e.strerror})") from None
     try:
         with os.fdopen(fd, mode) as f: yield f

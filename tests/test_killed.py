@@ -1,0 +1,51 @@
+"""A killed `align` leaves nothing half-written: SIGTERM and SIGINT remove the temporaries; after SIGKILL the next
+run recognises the dead run's temporaries and removes them (issue: the holes a hostile user found)."""
+import os, shutil, signal, subprocess, sys, time
+from pathlib import Path
+import pytest
+from lipsync_nb.core import data_samples_dir
+
+def _align(work, env):
+    d = data_samples_dir()
+    cmd = [sys.executable, '-c', 'import sys; from lipsync_nb.cli import main; sys.exit(main())', 'align',
+           str(d/'obama_address.mp4'), str(d/'obama_address_retimed.wav'), '-o', 'out.mp4', '--map', 'out.json', '-q', '-y']
+    return subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+def _kill_while_writing(work, env, sig):
+    "Start align, wait until a temporary output exists, send `sig`; return (exit status, stderr)."
+    p = _align(work, env)
+    t0 = time.time()
+    while not list(work.glob('.out.*.tmp')):
+        if p.poll() is not None or time.time() - t0 > 120: pytest.fail(f'align never wrote a temporary: {p.communicate()}')
+        time.sleep(0.002)
+    p.send_signal(sig)
+    _, err = p.communicate(timeout=60)
+    return p.returncode, err
+
+@pytest.fixture
+def work(tmp_path):
+    env = dict(os.environ, LIPSYNC_CACHE=str(tmp_path/'cache'))
+    w = tmp_path/'work'; w.mkdir()
+    subprocess.run(_align(w, env).args, cwd=w, env=env, check=True, capture_output=True)   # warm the cache: the kill lands in writing
+    for f in ('out.mp4', 'out.json'): (w/f).unlink()
+    return w, env
+
+@pytest.mark.parametrize('sig,status', [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_term_and_int_leave_nothing(work, sig, status):
+    w, env = work
+    rc, err = _kill_while_writing(w, env, sig)
+    assert rc == status, (rc, err)
+    lines = [l for l in err.strip().splitlines() if not l.startswith('warning: ')]     # the sample's own warning may come first
+    assert 'Traceback' not in err and len(lines) == 1 and 'nothing half-written' in lines[0], err
+    assert not list(w.glob('.*.tmp')) and not (w/'out.mp4').exists(), sorted(q.name for q in w.iterdir())
+
+def test_sigkill_leftovers_are_cleaned_by_the_next_run(work):
+    w, env = work
+    rc, _ = _kill_while_writing(w, env, signal.SIGKILL)
+    assert rc == -signal.SIGKILL
+    left = list(w.glob('.*.tmp'))
+    assert left                                              # SIGKILL cannot be caught: a temporary stays …
+    p = _align(w, env); out, err = p.communicate(timeout=300)
+    assert p.returncode == 0, err
+    assert not list(w.glob('.*.tmp'))                        # … until the next run into the same output removes it
+    assert (w/'out.mp4').stat().st_size > 10_000 and (w/'out.json').exists()
