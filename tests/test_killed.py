@@ -9,13 +9,16 @@ def _align(work, env):
     d = data_samples_dir()
     cmd = [sys.executable, '-c', 'import sys; from lipsync_nb.cli import main; sys.exit(main())', 'align',
            str(d/'obama_address.mp4'), str(d/'obama_address_retimed.wav'), '-o', 'out.mp4', '--map', 'out.json', '-q', '-y']
-    return subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # as from a terminal: a process started in the background (CI runners, xdist) inherits SIGINT ignored, and Python
+    # then never turns Ctrl-C into KeyboardInterrupt
+    restore = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)
+    return subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=restore)
 
 def _kill_while_writing(work, env, sig):
     "Start align, wait until a temporary output exists, send `sig`; return (exit status, stderr)."
     p = _align(work, env)
     t0 = time.time()
-    while not list(work.glob('.out.*.tmp')):
+    while not list(work.glob('.out.mp4.*.tmp')):                   # the video is being written
         if p.poll() is not None or time.time() - t0 > 120: pytest.fail(f'align never wrote a temporary: {p.communicate()}')
         time.sleep(0.002)
     p.send_signal(sig)
