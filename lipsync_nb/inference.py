@@ -370,7 +370,6 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
         from lipsync_nb.mouth import frame_ranges
         warn(video, f"no face in the video where output frames {frame_ranges(kept)} fall: kept the source timing there")
     result = FrameMap(fm, np.where(kept, 0.0, conf), cfg.fps, offset, off_conf, clip.n_frames, str(video), str(audio))
-    if map_path is not None: result.save(map_path)
     if out is not None:
         sr = 48000
         rate = probe(video).fps if out_fps == 'source' else (float(out_fps) if out_fps else None)
@@ -382,6 +381,7 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
             n_v = min(clip.n_frames, int(len(y) / sr * cfg.fps))
             retime_video(video, np.arange(n_v), out, y, sr, cfg.fps, rate, inputs=[video, audio], progress=progress)
         else: raise LipsyncError(None, f"unknown warp {warp!r}: choose video or audio")
+    if map_path is not None: result.save(map_path)           # after the video: an interrupted run leaves neither
     return result
 
 # %% ../nbs/09_inference.ipynb #c028

@@ -41,6 +41,7 @@ def test_term_and_int_leave_nothing(work, sig, status):
     lines = [l for l in err.strip().splitlines() if not l.startswith('warning: ')]     # the sample's own warning may come first
     assert 'Traceback' not in err and len(lines) == 1 and 'nothing half-written' in lines[0], err
     assert not list(w.glob('.*.tmp')) and not (w/'out.mp4').exists(), sorted(q.name for q in w.iterdir())
+    assert not (w/'out.json').exists()                       # and no map without its video
 
 def test_sigkill_leftovers_are_cleaned_by_the_next_run(work):
     w, env = work
