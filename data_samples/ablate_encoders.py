@@ -9,12 +9,12 @@ only). `--audio phones` needs `pip install hama` (Apache-2.0; its phoneme recogn
 log-probabilities every 20 ms take the place of the MFCC (an experiment: `align` does not read them).
 Threads: set OMP_NUM_THREADS; two runs side by side on two cores take one each.
 """
-import argparse, json, math, sys, time, warnings
+import argparse, json, math, time, warnings
 from pathlib import Path
-import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, cv2
+import numpy as np, torch, torch.nn as nn
 from lipsync_nb.core import Config, LipsyncWarning, shared_clips_dir
-from lipsync_nb.data import clip_weights, augment_mouths, augment_points
-from lipsync_nb.encoders import segment_infonce_loss, infonce_loss, sync_scores, sync_summary
+from lipsync_nb.data import clip_weights, augment_mouths, augment_points, degrade_mouths
+from lipsync_nb.encoders import PhoneEncoder, segment_infonce_loss, infonce_loss, sync_scores, sync_summary
 from lipsync_nb.evaluation import evaluation_clips
 from lipsync_nb.autoencoder import LipSyncModel
 from lipsync_nb.training import save_checkpoint
@@ -22,22 +22,6 @@ from lipsync_nb.media import read_audio
 from lipsync_nb.clip import preprocess
 from lipsync_nb.audio import audio_frames
 from lipsync_nb.inference import embed_clip
-
-def degrade(mouths, rng):
-    "Strong augmentation on top of the paper's: blur, down-and-up scaling, JPEG, sensor noise (one draw per segment)."
-    S = mouths.shape[1]; out = mouths
-    blur = rng.uniform(0.3, 1.5) if rng.random() < 0.5 else 0
-    down = rng.uniform(0.35, 0.9) if rng.random() < 0.4 else 1
-    q = int(rng.integers(15, 60)) if rng.random() < 0.3 else 0
-    if blur or down < 1 or q:
-        out = np.empty_like(mouths)
-        for i, x in enumerate(mouths):
-            if blur: x = cv2.GaussianBlur(x, (0, 0), blur)
-            if down < 1: s2 = max(8, int(S * down)); x = cv2.resize(cv2.resize(x, (s2, s2), interpolation=cv2.INTER_AREA), (S, S))
-            if q: x = cv2.imdecode(cv2.imencode('.jpg', x, [cv2.IMWRITE_JPEG_QUALITY, q])[1], 0)
-            out[i] = x
-    if rng.random() < 0.5: out = np.clip(out + rng.normal(0, rng.uniform(1, 8), out.shape), 0, 255).astype(np.uint8)
-    return out
 
 def mouth_motion(mouths):
     "Frame differences of the mouths `(T, S, S)` uint8 at one contrast around 128 (the first frame's difference is 0)."
@@ -60,15 +44,6 @@ def phone_frames(path, cd, cfg, cache:Path):
     if len(steps) < need: steps = np.concatenate([steps, np.repeat(steps[-1:], need - len(steps), 0)])
     return np.ascontiguousarray(audio_frames(steps, cfg)[:Ta], np.float32)
 
-class PhoneEncoder(nn.Module):
-    "Audio frames of phone log-probabilities `(N, 20, F)` → embeddings: temporal convolutions over the 20 steps."
-    def __init__(self, n_in, c=128, E=128):
-        super().__init__()
-        layer = lambda i, o, s: [nn.Conv1d(i, o, 3, padding=1, stride=s), nn.BatchNorm1d(o), nn.ReLU(True)]
-        self.net = nn.Sequential(*layer(n_in, c, 1), *layer(c, c, 2), *layer(c, c, 2))
-        self.fc = nn.Sequential(nn.Linear(c * 5, c), nn.BatchNorm1d(c), nn.ReLU(True), nn.Linear(c, E))
-    def forward(self, x): return self.fc(self.net(x.transpose(1, 2)).flatten(1))
-
 def segment(c, rng, L, K, aug):
     "Audio frames `(L, 20, F)`, the `L + 2K + 4` mouths (and points) around them, which video inputs exist, which rows count."
     n = min(len(c.audio), len(c.mouths) - 4); l = min(L, n); a = int(rng.integers(0, n - l + 1))
@@ -76,7 +51,7 @@ def segment(c, rng, L, K, aug):
     src = np.clip(np.arange(a - K, a + l + K + 4), 0, len(c.mouths) - 1)
     mouths, pts, au = c.mouths[src], c.points[src], c.audio[a:a + l]
     if aug != 'none': mouths, pts = augment_mouths(mouths, rng), augment_points(pts, rng)
-    if aug == 'strong': mouths = degrade(mouths, rng); au = au + rng.normal(0, rng.uniform(0, 0.2), au.shape).astype(np.float32)
+    if aug == 'strong': mouths = degrade_mouths(mouths, rng); au = au + rng.normal(0, rng.uniform(0, 0.2), au.shape).astype(np.float32)
     pad = L - l
     if pad:                                    # a clip shorter than the segment: padded audio rows do not count
         au = np.concatenate([au, np.zeros((pad,) + au.shape[1:], np.float32)]); valid = np.r_[valid, np.zeros(pad, bool)]
@@ -108,7 +83,7 @@ def main():
     judge_train = [c for c in train if c.n_windows >= 51 and c.speaker != 'grid_s1'][::4][:30]
     w = clip_weights(train, 60.0)
     model = LipSyncModel(cfg); enc = model.encoders
-    if a.audio == 'phones': enc.audio = PhoneEncoder(train[0].audio.shape[-1], cfg.fc_dim, cfg.embed_dim)
+    if a.audio == 'phones': enc.audio = PhoneEncoder(cfg, train[0].audio.shape[-1])
     opt = torch.optim.Adam(enc.parameters(), lr=a.lr)
     video = lambda mo, pts: mo if cfg.video_frontend == 'conv3d' else pts
 
