@@ -1,26 +1,24 @@
 """One row of the encoder ablation: train the `cpu` preset's encoders for a fixed time, judge them on held-out speakers.
 
     python data_samples/ablate_encoders.py OUT [--minutes 10] [--objective segments|windows (with --segment 25)] [--mouth-norm -1]
-           [--augment base|strong] [--audio mfcc|phones] [--frontend conv3d|landmarks] [--motion] [--seed 0]
+           [--augment base|strong] [--audio phones|mfcc|mfcc+phones] [--frontend conv3d|landmarks] [--motion] [--seed 0]
+           [--fold K/N]
 
 Writes OUT.pt (the best evaluation, by validation 1 s shift exact + per-frame top-5) and OUT.jsonl (every evaluation:
 `sync_summary` of validation speakers and of a sample of training speakers). Needs ../shared/data/clips (developers
-only). `--audio phones` needs `pip install hama` (Apache-2.0; its phoneme recognizer is inside the wheel): 191 phone
-log-probabilities every 20 ms take the place of the MFCC (an experiment: `align` does not read them).
+only). The audio front end is the package's (`--audio phones`: hama's 191 phone log-probabilities every 20 ms, what the
+`cpu` preset reads). `--fold K/N` leaves the training speakers of fold K out: the encoders phase 2 learns its
+distances from on clips they never saw (`data_samples/oof_phase2.py`).
 Threads: set OMP_NUM_THREADS; two runs side by side on two cores take one each.
 """
-import argparse, json, math, time, warnings
-from pathlib import Path
+import argparse, hashlib, json, math, time, warnings
 import numpy as np, torch, torch.nn as nn
 from lipsync_nb.core import Config, LipsyncWarning, shared_clips_dir
 from lipsync_nb.data import clip_weights, augment_mouths, augment_points, degrade_mouths
-from lipsync_nb.encoders import PhoneEncoder, segment_infonce_loss, infonce_loss, sync_scores, sync_summary
+from lipsync_nb.encoders import segment_infonce_loss, infonce_loss, sync_scores, sync_summary
 from lipsync_nb.evaluation import evaluation_clips
 from lipsync_nb.autoencoder import LipSyncModel
 from lipsync_nb.training import save_checkpoint
-from lipsync_nb.media import read_audio
-from lipsync_nb.clip import preprocess
-from lipsync_nb.audio import audio_frames
 from lipsync_nb.inference import embed_clip
 
 def mouth_motion(mouths):
@@ -28,21 +26,9 @@ def mouth_motion(mouths):
     m = mouths.astype(np.float32); d = np.concatenate([np.zeros_like(m[:1]), np.diff(m, axis=0)])
     return np.clip(d * (40 / (d.std() + 1e-3)) + 128, 0, 255).astype(np.uint8)
 
-def phone_frames(path, cd, cfg, cache:Path):
-    "hama's phone log-probabilities as audio frames `(Ta, 20, 191)`: 20 ms emissions repeated onto the 10 ms MFCC steps."
-    f = cache/(Path(path).name + '.npy')
-    if not f.exists():
-        from hama.asr import ASRModel
-        m = phone_frames.model = getattr(phone_frames, 'model', None) or ASRModel()
-        t0 = preprocess(path, progress=False).report.get('t0')          # the same start as the MFCC's
-        y = read_audio(path, 16000, t0=t0).astype(np.float32).reshape(1, -1)
-        lp, _ = m.session.run([m._log_probs_output_name, m._out_lengths_output_name],
-                              {m._waveform_input_name: y, m._waveform_lengths_input_name: np.array([y.shape[1]])})
-        np.save(f, lp[0].astype(np.float16))
-    steps = np.repeat(np.maximum(np.load(f).astype(np.float32), -12) / 4 + 1.5, 2, 0)
-    Ta = len(cd.audio); need = 4 * (Ta - 1) + 20
-    if len(steps) < need: steps = np.concatenate([steps, np.repeat(steps[-1:], need - len(steps), 0)])
-    return np.ascontiguousarray(audio_frames(steps, cfg)[:Ta], np.float32)
+def speaker_fold(speaker:str, folds:int) -> int:
+    "The fold (0…folds−1) of a training speaker: stable across runs and machines (not Python's salted hash)."
+    return int(hashlib.sha1(speaker.encode()).hexdigest(), 16) % folds
 
 def segment(c, rng, L, K, aug):
     "Audio frames `(L, 20, F)`, the `L + 2K + 4` mouths (and points) around them, which video inputs exist, which rows count."
@@ -62,28 +48,28 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('out'); p.add_argument('--minutes', type=float, default=10); p.add_argument('--objective', default='segments')
     p.add_argument('--mouth-norm', type=int, default=0); p.add_argument('--augment', default='base')
-    p.add_argument('--audio', default='mfcc'); p.add_argument('--frontend', default='conv3d'); p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--audio', default='phones', help="the audio front end (Config.audio_frontend): mfcc, phones or mfcc+phones"); p.add_argument('--frontend', default='conv3d'); p.add_argument('--seed', type=int, default=0)
     p.add_argument('--segment', type=int, default=50); p.add_argument('--radius', type=int, default=25); p.add_argument('--batch', type=int, default=8)
     p.add_argument('--motion', action='store_true', help='video input = frame differences of the mouths (motion, not appearance)')
     p.add_argument('--lr', type=float, default=1e-3); p.add_argument('--eval-every', type=int, default=300)
+    p.add_argument('--fold', default=None, help="K/N: train only on the training speakers outside fold K of N (out-of-fold encoders for phase 2)")
     a = p.parse_args()
     if a.objective == 'windows' and (a.segment, a.radius) != (25, 25): p.error('--objective windows needs --segment 25 --radius 25')
     torch.manual_seed(a.seed); rng = np.random.default_rng(a.seed)
-    cfg = Config.preset('cpu', mouth_norm=a.mouth_norm, video_frontend=a.frontend)
+    cfg = Config.preset('cpu', mouth_norm=a.mouth_norm, video_frontend=a.frontend, audio_frontend=a.audio)
     folder = shared_clips_dir(required=True)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', LipsyncWarning)
         train, _ = evaluation_clips(folder, cfg, 'train', progress=False, audio=False)
         val, _ = evaluation_clips(folder, cfg, 'val', progress=False, audio=False)
-    if a.audio == 'phones':
-        cache = Path(a.out).parent/'phones'; cache.mkdir(exist_ok=True)
-        for c in train + val: c.audio = phone_frames(folder/c.name, c, cfg, cache)
+    if a.fold:
+        k, n = (int(x) for x in a.fold.split('/'))
+        train = [c for c in train if speaker_fold(c.speaker, n) != k]
     if a.motion:
         for c in train + val: c.mouths = mouth_motion(c.mouths)
     judge_train = [c for c in train if c.n_windows >= 51 and c.speaker != 'grid_s1'][::4][:30]
     w = clip_weights(train, 60.0)
     model = LipSyncModel(cfg); enc = model.encoders
-    if a.audio == 'phones': enc.audio = PhoneEncoder(cfg, train[0].audio.shape[-1])
     opt = torch.optim.Adam(enc.parameters(), lr=a.lr)
     video = lambda mo, pts: mo if cfg.video_frontend == 'conv3d' else pts
 

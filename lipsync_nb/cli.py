@@ -14,7 +14,8 @@ from .core import *
 __all__ = ['BENCH_CLIPS', 'BENCH_1080P', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips',
            'bench_data_table', 'bench_model_table', 'to_1080p', 'long_1080p_clip', 'bench_align_table', 'torch_threads',
            'cmd_bench', 'bench_encoders_table', 'read_truth', 'check_align_args', 'cmd_align', 'cmd_evaluate',
-           'cmd_train', 'build_parser', 'Terminated', 'main']
+           'cmd_train', 'check_range', 'check_input_path', 'check_evaluate_args', 'check_train_args',
+           'check_bench_args', 'build_parser', 'Terminated', 'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -175,6 +176,7 @@ def torch_threads():
     import torch; return torch.get_num_threads()
 
 def cmd_bench(a):
+    check_bench_args(a)
     if a.what == 'model': return bench_model_table(a)
     if a.what == 'align': return bench_align_table(a)
     if a.what == 'encoders': return bench_encoders_table(a)
@@ -235,12 +237,14 @@ def cmd_align(a):
     from lipsync_nb.inference import align_video, map_accuracy
     truth = check_align_args(a)
     fm = align_video(a.video, a.audio, a.out, a.checkpoint, a.map, a.device, overwrite=a.yes, progress=not a.quiet,
-                     out_fps=None if a.fps == '25' else a.fps, warp=a.warp, max_offset=a.max_offset, local=a.max_offset > 0,
-                     method=a.method)
+                     out_fps=None if a.fps == '25' else a.fps, warp=a.warp, max_offset=a.max_offset,
+                     method=a.method, decode=a.decode)
     st = fm.stats()
     print(f"{Path(a.out).name if a.out else 'map'}: {st['frames']} frames at {fm.fps:g} fps for {st['frames'] / fm.fps:.2f} s of audio; "
           f"global offset {fm.global_offset_frames:+d} frames; duplicated {st['duplicated']:.1%}, deleted {st['deleted']:.1%}, "
           f"mean confidence {st['mean_confidence']:.2f}")
+    print(f"left alone: {fm.source_timing_frames} of {st['frames']} frames keep the source timing"
+          f"{f' (shifted {fm.global_offset_frames:+d})' if fm.global_offset_frames else ''}")
     if a.truth:
         acc = map_accuracy(fm.frame_map, truth)
         print(f"against {Path(a.truth).name}: mean error {acc['mean_err']:.2f} frames, exact {acc['exact']:.1%}, "
@@ -252,14 +256,15 @@ def cmd_evaluate(a):
     from lipsync_nb.evaluation import evaluation_clips, evaluate, summarize, format_tables
     from lipsync_nb.inference import default_checkpoint
     from lipsync_nb.training import model_from_checkpoint
-    if a.json: check_output_path(a.json)
+    check_evaluate_args(a)
     ck = Path(a.checkpoint) if a.checkpoint else default_checkpoint()
     model, cfg = model_from_checkpoint(ck)
     clips, waves = evaluation_clips(a.clips, cfg, a.split, a.limit, progress=not a.quiet)
     t = time.perf_counter()
-    rows = evaluate(model, cfg, clips, a.methods, a.warps, a.seed, None if a.no_audio else waves, a.search, progress=not a.quiet)
+    rows = evaluate(model, cfg, clips, a.methods, a.warps, a.seed, None if a.no_audio else waves, a.search, progress=not a.quiet,
+                    decode=a.decode)
     tables = summarize(rows)
-    print(format_tables(tables, f"{len(clips)} clips × {a.warps} warp(s) each, seed {a.seed}, checkpoint {ck.name}; "
+    print(format_tables(tables, f"{len(clips)} clips × {a.warps} warp(s) each, seed {a.seed}, checkpoint {ck.name}, decode {a.decode}; "
                                 f"{time.perf_counter() - t:.0f} s."))
     if a.json:
         with atomic_write(Path(a.json), 'w') as f: json.dump(dict(rows=rows, tables={str(k): v for k, v in tables.items()}), f, default=float)
@@ -268,6 +273,7 @@ def cmd_evaluate(a):
 # %% ../nbs/13_cli.ipynb #c013
 def cmd_train(a):
     from lipsync_nb.training import TrainOptions, train
+    check_train_args(a)
     over = {k: v for k, v in dict(video_frontend=a.frontend, lr=a.lr, batch_size=a.batch_size).items() if v is not None}
     cfg = Config.preset(a.preset, **over)
     opts = TrainOptions(clips=a.clips, out=a.out, phase=a.phase, resume=a.resume, epochs=(a.epochs1, a.epochs2),
@@ -278,6 +284,47 @@ def cmd_train(a):
     train(cfg, opts)
     print(f"done: checkpoints and metrics.jsonl in {a.out}")
     return 0
+
+# %% ../nbs/13_cli.ipynb #c013b
+def check_range(option:str, value, lo, hi):
+    "A one-line error unless `lo <= value <= hi` and finite (`None`: the option was not given)."
+    if value is not None and not (math.isfinite(value) and lo <= value <= hi):
+        raise LipsyncError(None, f"{option} {value}: must be from {lo} to {hi}")
+
+def check_input_path(path, folder:bool=False) -> Path:
+    "A one-line error unless `path` exists and is a folder (`folder`) or a file."
+    p = Path(path)
+    if not p.exists(): raise LipsyncError(p, "no such folder" if folder else "no such file")
+    if folder != p.is_dir(): raise LipsyncError(p, "is a file, not a folder" if folder else "is a folder, not a file")
+    return p
+
+def check_evaluate_args(a):
+    check_input_path(a.clips, folder=True)
+    if a.checkpoint: check_input_path(a.checkpoint)
+    check_range('--warps', a.warps, 1, 100); check_range('--limit', a.limit, 1, 10**6); check_range('--search', a.search, 0, 1500)
+    if a.json: check_output_path(a.json, [a.checkpoint], overwrite=a.yes)
+
+def check_train_args(a):
+    check_input_path(a.clips, folder=True)
+    if a.init_from: check_input_path(a.init_from)
+    out = Path(a.out)
+    if out.exists() and not out.is_dir(): raise LipsyncError(out, "is a file, not a run folder")
+    phases = ('1', '2') if a.phase == 'both' else (a.phase,)
+    for f in (out/f'phase{p}{s}.pt' for p in phases for s in ('', '_best')):
+        if a.init_from and f.exists() and Path(a.init_from).resolve() == f.resolve():
+            raise LipsyncError(f, "--init-from is a checkpoint this run writes; inputs are never overwritten")
+        if f.exists() and not (a.resume or a.yes): raise LipsyncError(f, "an earlier run's checkpoint (--resume to continue it, -y to start over)")
+    for opt, v, lo, hi in (('--epochs1', a.epochs1, 0, 10**5), ('--epochs2', a.epochs2, 0, 10**5), ('--windows-per-epoch', a.windows_per_epoch, 1, 10**8),
+                           ('--val-windows', a.val_windows, 1, 10**6), ('--workers', a.workers, 0, 64), ('--checkpoint-every', a.checkpoint_every, 1, 10**8),
+                           ('--max-steps', a.max_steps, 1, 10**9), ('--lr', a.lr, 1e-9, 1.0), ('--batch-size', a.batch_size, 1, 4096)):
+        check_range(opt, v, lo, hi)
+    if a.device: check_device(a.device)
+
+def check_bench_args(a):
+    for c in a.clips: check_input_path(c, folder=a.what == 'encoders')
+    if a.checkpoint: check_input_path(a.checkpoint)
+    check_range('--limit', a.limit, 1, 10**6); check_range('--windows', a.windows, 1, 10**7)
+    if a.device: check_device(a.device)
 
 # %% ../nbs/13_cli.ipynb #c014
 def build_parser() -> argparse.ArgumentParser:
@@ -299,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument('--max-offset', type=int, default=125, help='largest offset searched, in frames (0: the streams start together)')
     al.add_argument('--method', choices=list(METHODS), default=DEFAULT_METHOD,
                     help=f'the paper\'s autoencoder or a baseline (default {DEFAULT_METHOD}: the most often exact per frame on held-out speakers)')
+    al.add_argument('--decode', choices=['soft', 'paper'], default='soft',
+                    help="the autoencoder's windows to a path: soft (all windows' probabilities, a monotonic path) or the paper's votes")
     al.add_argument('-y', '--yes', action='store_true', help='overwrite existing outputs'); al.add_argument('-q', '--quiet', action='store_true')
     al.set_defaults(func=cmd_align)
     ev = sub.add_parser('evaluate', help="the paper's Tables 2-6 on known warps of a folder of clips")
@@ -307,8 +356,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument('--methods', nargs='+', choices=list(METHODS), default=list(METHODS)); ev.add_argument('--checkpoint')
     ev.add_argument('--split', choices=['val', 'all'], default='val', help='validation speakers only (default) or every clip')
     ev.add_argument('--limit', type=int, help='at most this many clips'); ev.add_argument('--search', type=int, default=25, help="SyncNet's offset search (frames)")
+    ev.add_argument('--decode', choices=['soft', 'paper'], default='soft', help="the autoencoder's decoding (see align)")
     ev.add_argument('--no-audio', action='store_true', help='skip Table 6 (audio warps)'); ev.add_argument('--json', help='write every row and table here')
-    ev.add_argument('-q', '--quiet', action='store_true')
+    ev.add_argument('-y', '--yes', action='store_true', help='overwrite an existing --json'); ev.add_argument('-q', '--quiet', action='store_true')
     ev.set_defaults(func=cmd_evaluate)
     t = sub.add_parser('train', help='train phase 1, phase 2 or both on a folder of clips')
     t.add_argument('--preset', default='cpu'); t.add_argument('--clips', required=True, help='folder of clips (clips.csv beside it gives speakers)')
@@ -319,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--checkpoint-every', type=int, default=200); t.add_argument('--max-steps', type=int)
     t.add_argument('--frontend', choices=['conv3d', 'landmarks']); t.add_argument('--lr', type=float); t.add_argument('--batch-size', type=int)
     t.add_argument('--seed', type=int, default=0); t.add_argument('--init-from'); t.add_argument('-q', '--quiet', action='store_true')
+    t.add_argument('-y', '--yes', action='store_true', help="start over where an earlier run left checkpoints (else: --resume)")
     t.set_defaults(func=cmd_train)
     b = sub.add_parser('bench', help='print speed tables')
     b.add_argument('what', choices=['preprocess', 'data', 'model', 'align', 'encoders']); b.add_argument('--device'); b.add_argument('clips', nargs='*', help='clips to use (default: samples)')

@@ -103,8 +103,8 @@ class Config:
 PREPROCESS_FIELDS = ('fps', 'sample_rate', 'mouth_size', 'n_mfcc', 'n_mels', 'mfcc_window_ms', 'mfcc_hop_ms',
                      'detect_every', 'detect_side', 'crop_scale', 'cnn_every', 'max_gap')
 
-METHODS = ('autoencoder', 'dta', 'syncnet')   # align's ways to a frame map: the paper's model and its two baselines
-DEFAULT_METHOD = 'dta'      # what `align` uses unless told: the most often exact per frame on held-out speakers (evaluation notebook)
+METHODS = ('autoencoder', 'dta', 'syncnet', 'path')   # align's ways to a frame map: the paper's model, its two baselines, and the soft path over the distances
+DEFAULT_METHOD = 'path'     # what `align` uses unless told: the lowest per-frame error on held-out speakers (evaluation notebook)
 
 PRESETS = {
     'paper': Config(),

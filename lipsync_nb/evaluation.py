@@ -78,12 +78,13 @@ def _shift_of(fm, n, s):
     valid = (np.arange(n) + s >= 0) & (np.arange(n) + s < n)
     return int(np.round(np.median(fm[:n][valid] - np.arange(n)[valid])))
 
-def _run(model, cfg, cd, n, method, embeddings, search):
+def _run(model, cfg, cd, n, method, embeddings, search, decode='soft'):
     if method == 'untouched': return np.minimum(np.arange(n), len(cd.mouths) - 1)
-    return align_clip(model, cd, cfg, n, max_offset=search if method == 'syncnet' else 0, local=False, method=method, embeddings=embeddings)[0][:n]
+    return align_clip(model, cd, cfg, n, max_offset=search if method == 'syncnet' else 0, method=method, embeddings=embeddings,
+                      decode=decode)[0][:n]
 
 def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:int=0, waveforms:list|None=None,
-             search:int=25, progress:bool=True) -> dict:
+             search:int=25, progress:bool=True, decode:str='soft') -> dict:
     "Per-(clip, warp, method) results for Tables 2–6 on known warps of `clips` (`waveforms`: each clip's 16 kHz audio, for Table 6)."
     rng = np.random.default_rng(seed); rows = {k: [] for k in ('shift', 'frames', 'audio')}
     runs = ['untouched', *methods]
@@ -93,13 +94,13 @@ def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:i
             s = int(rng.integers(-cfg.max_shift, cfg.max_shift + 1))                 # the video starts s frames late (or early)
             shifted = warp_clip(cd, np.arange(n + 30) - s); emb = embed_clip(model, shifted, cfg)
             for m in runs:
-                est = _shift_of(_run(model, cfg, shifted, n, m, emb, search), n, s)
+                est = _shift_of(_run(model, cfg, shifted, n, m, emb, search, decode), n, s)
                 rows['shift'].append(dict(clip=cd.name, warp=w, method=m, shift=s, error=abs(est - s)))
             fmap = random_frame_map(n + 30, rng); truth = warp_targets(fmap, n); ok = truth >= 0
             warped = warp_clip(cd, fmap); emb = embed_clip(model, warped, cfg)
             full_truth = np.maximum.accumulate(np.where(ok, truth, 0))
             for m in runs + ['truth']:
-                fm = full_truth if m == 'truth' else _run(model, cfg, warped, n, m, emb, search)
+                fm = full_truth if m == 'truth' else _run(model, cfg, warped, n, m, emb, search, decode)
                 err = np.abs(fm[ok] - truth[ok]); st = FrameMap(fm, np.ones(len(fm))).stats()
                 rows['frames'].append(dict(clip=cd.name, warp=w, method=m, frames=int(ok.sum()), err_sum=float(err.sum()),
                                            exact_sum=int((err == 0).sum()), **lip_agreement(warped.points[fm], cd.points[:n]),
@@ -114,7 +115,7 @@ def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:i
                 if m == 'untouched': out = y_w
                 else:
                     fm = amap[:na] if m == 'truth' else swapped_frame_map(model, *emb, cfg)[:na] if m == 'autoencoder_swapped' \
-                         else _run(model, cfg, moved, na, m, emb, search)
+                         else _run(model, cfg, moved, na, m, emb, search, decode)
                     out = stretch_audio(y_w[: na * 640], fm, 16000, cfg.fps)
                 d, d_dtw = mcd(y_c, out)
                 rows['audio'].append(dict(clip=cd.name, warp=w, method=m, mcd=d, mcd_dtw=d_dtw))
@@ -129,6 +130,7 @@ PAPER = {   # the paper's Tables 2–6, as printed (LRS2 for 2–3, TCD-TIMIT cr
     6: dict(dta=('10.37 ± 1.84', '5.64 ± 1.19'), autoencoder_swapped=('9.13 ± 2.11', '3.92 ± 1.48')),
 }
 LABELS = dict(untouched='no alignment', syncnet='SyncNet*', dta='modified DTA*', autoencoder='ours (autoencoder)', truth='known answer',
+              path='soft path over distances*',
               autoencoder_swapped='ours, roles swapped (audio warp version)')
 
 def summarize(rows:dict) -> dict:

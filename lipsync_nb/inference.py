@@ -14,11 +14,12 @@ from tqdm.auto import tqdm
 from .core import *
 
 # %% auto #0
-__all__ = ['window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path', 'embed_clip',
-           'global_offset', 'local_offsets', 'FrameMap', 'predict_windows_from_embeddings', 'predict_windows',
-           'path_from_predictions', 'confidence', 'default_checkpoint', 'source_indices', 'retime_video', 'align_clip',
-           'keep_timing_where_faceless', 'stretch_audio', 'align_video', 'invert_map', 'swapped_frame_map',
-           'warp_audio', 'known_retiming', 'map_accuracy']
+__all__ = ['STEP_COST', 'DECODES', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth',
+           'finalize_path', 'embed_clip', 'global_offset', 'local_offsets', 'gated_offset', 'FrameMap',
+           'predict_windows_from_embeddings', 'predict_windows', 'path_from_predictions', 'confidence', 'window_scores',
+           'monotonic_path', 'anchor_line', 'band_cost', 'path_confidence', 'soft_path', 'default_checkpoint',
+           'source_indices', 'retime_video', 'align_clip', 'keep_timing_where_faceless', 'stretch_audio', 'align_video',
+           'invert_map', 'swapped_frame_map', 'warp_audio', 'known_retiming', 'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -144,6 +145,20 @@ def local_offsets(a:torch.Tensor, v:torch.Tensor, starts:list[int], max_offset:i
     offs = np.array(offs)
     return median_filter(offs, size=min(smooth, len(offs)) | 1, mode='nearest') if len(offs) > 2 else offs
 
+# %% ../nbs/09_inference.ipynb #c017b
+def gated_offset(a:torch.Tensor, v:torch.Tensor, max_offset:int=125, min_gain:float=6.0, size_cost:float=1.0,
+                 fps:float=25) -> tuple[int, float, np.ndarray]:
+    "A global offset that cannot wreck: (offset, its gain over offset 0 in units of the curve's spread, mean distance per offset)."
+    _, _, means = global_offset(a, v, max_offset)
+    offsets = np.arange(-max_offset, max_offset + 1)
+    if np.isnan(means).all(): return 0, 0.0, means
+    spread = np.nanmedian(np.abs(means - np.nanmedian(means))) + 1e-9
+    z = (means - np.nanmedian(means)) / spread
+    k = int(np.nanargmin(z + size_cost * np.abs(offsets) / fps))
+    z0 = z[max_offset] if np.isfinite(z[max_offset]) else np.nanmax(z)
+    gain = float(z0 - z[k])
+    return (int(offsets[k]), gain, means) if gain > min_gain else (0, 0.0, means)
+
 # %% ../nbs/09_inference.ipynb #c019
 @dataclass
 class FrameMap:
@@ -156,6 +171,7 @@ class FrameMap:
     n_video_frames: int = 0
     video: str = ''
     audio: str = ''
+    source_timing_frames: int = 0     # output frames left at the source timing (the anchor line): nothing paid for moving them
 
     def stats(self) -> dict:
         "Edit statistics (Table 5): % of output frames duplicated, % of source frames deleted, % consecutive, % unique."
@@ -169,7 +185,8 @@ class FrameMap:
     def to_dict(self) -> dict:
         return dict(fps=self.fps, frame_map=[int(x) for x in self.frame_map], confidence=[round(float(c), 4) for c in self.confidence],
                     global_offset_frames=int(self.global_offset_frames), global_offset_confidence=round(float(self.global_offset_confidence), 4),
-                    n_video_frames=int(self.n_video_frames), video=self.video, audio=self.audio, stats=self.stats())
+                    n_video_frames=int(self.n_video_frames), video=self.video, audio=self.audio,
+                    source_timing_frames=int(self.source_timing_frames), stats=self.stats())
 
     def save(self, path) -> Path:
         "Write the map as JSON (atomically)."
@@ -181,7 +198,7 @@ class FrameMap:
     def load(cls, path) -> 'FrameMap':
         d = json.loads(Path(path).read_text())
         return cls(np.array(d['frame_map']), np.array(d['confidence']), d['fps'], d['global_offset_frames'],
-                   d.get('global_offset_confidence', 0.0), d.get('n_video_frames', 0), d.get('video', ''), d.get('audio', ''))
+                   d.get('global_offset_confidence', 0.0), d.get('n_video_frames', 0), d.get('video', ''), d.get('audio', ''), d.get('source_timing_frames', 0))
 
 @torch.no_grad()
 def predict_windows_from_embeddings(model, a:torch.Tensor, v:torch.Tensor, cfg:Config, offset=0, stride:int=10, batch:int=64,
@@ -257,6 +274,63 @@ def confidence(frame_map:np.ndarray, mats, n_audio:int) -> np.ndarray:
     out = (agree / cnt) * (prob / cnt)
     return np.r_[out, np.zeros(max(0, len(frame_map) - n_audio))][:len(frame_map)]
 
+# %% ../nbs/09_inference.ipynb #c019b
+STEP_COST = (0.5, 0.0, 0.5, 1.0, 1.5)      # −log-probability units for a path step of 0 (duplicate), 1, 2, 3, 4 video frames
+
+def window_scores(mats, n_audio:int, n_video:int, lo:np.ndarray, width:int) -> np.ndarray:
+    "Banded `(n_audio, width)` mean probability of cell (i, lo[i] + k) over the windows `(start, v0, probs)` that see it; 0 where none does."
+    total, count = np.zeros((n_audio, width), np.float32), np.zeros((n_audio, width), np.float32)
+    for st, v0, p in mats:
+        rows = np.arange(st, min(st + len(p), n_audio)); p = p[:len(rows)]
+        js = v0 + np.arange(p.shape[1])[None]; ks = js - lo[rows][:, None]
+        ok = (ks >= 0) & (ks < width) & (js >= 0) & (js < n_video)
+        r = np.broadcast_to(rows[:, None], ks.shape)[ok]
+        total[r, ks[ok]] += p[ok]; count[r, ks[ok]] += 1
+    return np.where(count > 0, total / np.maximum(count, 1), 0.0)
+
+def monotonic_path(cost:np.ndarray, lo:np.ndarray, step_cost=STEP_COST) -> np.ndarray:
+    "Columns `(Ta,)` of the cheapest path through banded `cost` (row i holds columns lo[i]…, lo non-decreasing), moving 0…len(step_cost)−1 columns per row; a step costs `step_cost[s − (lo[i] − lo[i−1]) + 1]` (clamped), so following the band is free."
+    Ta, W = cost.shape; acc = cost[0].astype(np.float64).copy(); back = np.zeros((Ta, W), np.int8); ks = np.arange(W)
+    shift = np.r_[0, np.diff(lo)]
+    for i in range(1, Ta):
+        best = np.full(W, np.inf)
+        for s in range(len(step_cost)):                 # from column j − s of the row above: band index k + shift − s
+            c = step_cost[min(max(s - shift[i] + 1, 0), len(step_cost) - 1)]
+            kp = ks + shift[i] - s; ok = (kp >= 0) & (kp < W)
+            cand = np.full(W, np.inf); cand[ok] = acc[kp[ok]] + c
+            better = cand < best; best[better] = cand[better]; back[i, better] = s
+        acc = cost[i] + best
+    k, path = int(np.argmin(acc)), np.empty(Ta, np.int64)
+    for i in range(Ta - 1, -1, -1):
+        path[i] = lo[i] + k
+        k += int(shift[i]) - int(back[i, k])
+    return path
+
+# %% ../nbs/09_inference.ipynb #c019b2
+def anchor_line(n_audio:int, n_video:int, offset:int=0, stretch_after:int=50) -> np.ndarray:
+    "The source timing a path stays near `(n_audio,)`: `i + offset`, or the length-scaled diagonal when the streams differ by more than `stretch_after` frames."
+    i = np.arange(n_audio)
+    if abs(n_video - n_audio) > stretch_after: return np.round(i * (n_video - 1) / max(1, n_audio - 1)).astype(np.int64)
+    return i + int(offset)
+
+def band_cost(P:np.ndarray, inside:np.ndarray, prior:float, eps:float=1e-3) -> np.ndarray:
+    "−log(P + eps) inside the video (outside, a finite toll so that a path always exists), plus `prior` off the band's centre (the anchor)."
+    W = P.shape[1]
+    return np.where(inside, -np.log(P + eps), 1 - np.log(eps)) + prior * (np.arange(W) != W // 2)[None]
+
+def path_confidence(P:np.ndarray, k:np.ndarray) -> np.ndarray:
+    "Per row, the probability of the chosen band cell `k` and its two neighbours."
+    W = P.shape[1]; rows = np.arange(len(k))
+    return np.clip(sum(P[rows, np.clip(k + d, 0, W - 1)] * ((k + d >= 0) & (k + d < W)) for d in (-1, 0, 1)), 0, 1)
+
+def soft_path(mats, n_audio:int, n_video:int, anchor=0, radius:int=60, prior:float=0.3, step_cost=STEP_COST) -> tuple[np.ndarray, np.ndarray]:
+    "Soft decoding: (video input per audio frame `(n_audio,)`, its confidence) from all windows' probabilities, near `i + anchor`."
+    line = np.arange(n_audio) + anchor if np.ndim(anchor) == 0 else np.asarray(anchor)
+    lo, W = line - radius, 2 * radius + 1
+    P = window_scores(mats, n_audio, n_video, lo, W); cols = lo[:, None] + np.arange(W)[None]
+    path = monotonic_path(band_cost(P, (cols >= 0) & (cols < n_video), prior), lo, step_cost)
+    return np.clip(path, 0, n_video - 1), path_confidence(P, path - lo)
+
 # %% ../nbs/09_inference.ipynb #c021
 def default_checkpoint() -> Path:
     "The trained `cpu` model shipped in `data_samples/`."
@@ -290,26 +364,38 @@ def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, s
     return write_video(out, frames(), rate, audio=audio, sample_rate=sample_rate, inputs=inputs)
 
 
-def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=True,
-               progress:bool=False, method:str=DEFAULT_METHOD, embeddings=None):
-    "The model part of `align` on a prepared clip: (frame map, confidence, global offset, its confidence, extras)."
+DECODES = ('soft', 'paper')     # the autoencoder's windows → a path: soft decoding (default) or the paper's votes
+
+def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=False,
+               progress:bool=False, method:str=DEFAULT_METHOD, embeddings=None, decode:str='soft'):
+    "The model part of `align` on a prepared clip: (frame map, confidence, global offset, its confidence, extras incl. the `anchor` line)."
+    from lipsync_nb.baselines import syncnet_align, dta_align, path_align
+    if method not in METHODS: raise LipsyncError(None, f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
+    if decode not in DECODES: raise LipsyncError(None, f"unknown decode {decode!r}: choose one of {', '.join(DECODES)}")
     a, v = embeddings if embeddings is not None else embed_clip(model, cd, cfg, device)
-    n_out = n_out or len(cd.audio)
+    n_out, n_frames = n_out or len(cd.audio), len(cd.mouths)
     if method == 'syncnet':
-        from lipsync_nb.baselines import syncnet_align
-        fm, conf, off, off_conf = syncnet_align(a, v, n_out, len(cd.mouths), max(max_offset, 15))
-        return fm, conf, off, off_conf, {}
-    off, off_conf, _ = global_offset(a, v, max_offset) if max_offset > 0 else (0, 0.0, None)
+        fm, conf, off, off_conf = syncnet_align(a, v, n_out, n_frames, max(max_offset, 15))
+        return fm, conf, off, off_conf, dict(anchor=np.arange(len(a)) + off)
+    off, off_conf, _ = gated_offset(a, v, max_offset) if max_offset > 0 else (0, 0.0, None)
+    line = anchor_line(len(a), len(v), off)
     if method == 'dta':
-        from lipsync_nb.baselines import dta_align
-        fm, conf, raw = dta_align(a, v, n_out, len(cd.mouths), cfg.fps)
-        return fm, conf, off, off_conf, dict(raw=raw)
-    if method != 'autoencoder': raise LipsyncError(None, f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
-    offsets = local_offsets(a, v, window_starts(len(cd.audio), cfg.n_audio), max_offset=min(max_offset, 75)) if local and max_offset > 0 else off
+        fm, conf, raw = dta_align(a, v, n_out, n_frames, cfg.fps)
+        return fm, conf, off, off_conf, dict(raw=raw, anchor=line)
+    if method == 'path':
+        fm, conf, raw = path_align(a, v, n_out, n_frames, off)
+        return fm, conf, off, off_conf, dict(raw=raw, anchor=line)
+    starts = window_starts(len(cd.audio), cfg.n_audio); mid = np.minimum(np.array(starts) + cfg.n_audio // 2, len(a) - 1)
+    offsets = local_offsets(a, v, starts, max_offset=min(max_offset, 75)) if local and max_offset > 0 else line[mid] - mid
     preds, mats = predict_windows_from_embeddings(model, a, v, cfg, offsets, device=device, progress=progress)
-    fm, raw = path_from_predictions(preds, len(cd.audio), len(cd.mouths), n_out, cfg.fps)
-    return fm, confidence(fm, mats, len(cd.audio)), off, off_conf, dict(preds=preds, mats=mats, raw=raw,
-                                                                        offsets=np.broadcast_to(np.asarray(offsets), (len(mats),)))
+    if decode == 'paper':
+        fm, raw = path_from_predictions(preds, len(cd.audio), n_frames, n_out, cfg.fps)
+        conf = confidence(fm, mats, len(cd.audio))
+    else:
+        radius = 60 + int(np.abs(offsets - (line[mid] - mid)).max(initial=0))
+        raw, c = soft_path(mats, len(cd.audio), len(v), line[:len(cd.audio)], radius)
+        fm, conf = finalize_path(raw, n_out, n_frames), np.r_[c, np.zeros(max(0, n_out - len(c)))][:n_out]
+    return fm, conf, off, off_conf, dict(preds=preds, mats=mats, raw=raw, anchor=line, offsets=np.broadcast_to(np.asarray(offsets), (len(mats),)))
 
 def keep_timing_where_faceless(frame_map:np.ndarray, face_found:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     "Where the mapped frames have no face, play the source at its own pace from the last frame with a face; (new map, changed mask)."
@@ -342,8 +428,8 @@ def stretch_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000,
     return np.clip(y, -1, 1).astype(np.float32)
 
 def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:str|None=None, max_offset:int=125,
-                overwrite:bool=False, progress:bool=True, local:bool=True, out_fps:float|str|None=None, warp:str='video',
-                method:str=DEFAULT_METHOD) -> FrameMap:
+                overwrite:bool=False, progress:bool=True, local:bool=False, out_fps:float|str|None=None, warp:str='video',
+                method:str=DEFAULT_METHOD, decode:str='soft') -> FrameMap:
     "Align `video` to `audio`: returns the `FrameMap`; with `out`, also writes the re-timed mp4 (and `map_path` JSON)."
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data
@@ -363,13 +449,16 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     if gap < -1: warn(video, f"video is {-gap:.1f} s longer than the audio: the re-timed video ends with the audio")
     cd = clip_data(clip, cfg)
     n_out = int(round(probe(audio).duration * cfg.fps)) or len(cd.audio)
-    fm, conf, offset, off_conf, _ = align_clip(model, cd, cfg, max(n_out, len(cd.audio)), device, max_offset, local, progress, method)
+    fm, conf, offset, off_conf, extras = align_clip(model, cd, cfg, max(n_out, len(cd.audio)), device, max_offset, local, progress,
+                                                    method, decode=decode)
     fm, conf = (fm[:n_out], conf[:n_out]) if n_out else (fm, conf)
+    line = np.clip(extras['anchor'], 0, clip.n_frames - 1)[:len(fm)]
+    at_source = int((fm[:len(line)] == line).sum())
     fm, kept = keep_timing_where_faceless(fm, clip.face_found)
     if kept.any():
         from lipsync_nb.mouth import frame_ranges
         warn(video, f"no face in the video where output frames {frame_ranges(kept)} fall: kept the source timing there")
-    result = FrameMap(fm, np.where(kept, 0.0, conf), cfg.fps, offset, off_conf, clip.n_frames, str(video), str(audio))
+    result = FrameMap(fm, np.where(kept, 0.0, conf), cfg.fps, offset, off_conf, clip.n_frames, str(video), str(audio), at_source)
     if out is not None:
         sr = 48000
         rate = probe(video).fps if out_fps == 'source' else (float(out_fps) if out_fps else None)

@@ -60,9 +60,9 @@ def explore_clip(video, audio=None, checkpoint=None, truth=None, methods=METHODS
     n = len(truth) if truth is not None else len(cd.audio)
     maps, conf, offsets = {}, None, None
     for m in methods:
-        fm, c, _, _, extras = align_clip(model, cd, cfg, n, max_offset=max_offset, local=max_offset > 0, method=m, embeddings=(a, v))
+        fm, c, _, _, extras = align_clip(model, cd, cfg, n, max_offset=max_offset, method=m, embeddings=(a, v))
         maps[m] = fm[:n]
-        if m == 'autoencoder' or conf is None: conf = c[:n]
+        if m == DEFAULT_METHOD or conf is None: conf = c[:n]
         offsets = extras.get('offsets', offsets)                          # where align centred each window
     return Explored(clip, cd, model, cfg, a, v, maps, conf, truth, window_starts(len(cd.audio), cfg.n_audio), offsets)
 
@@ -147,7 +147,7 @@ def attention_explorer(e:Explored, window:int=0):
 
 # %% ../nbs/12_widgets.ipynb #c018
 PATH_STYLE = dict(truth=dict(color='black', dash='dot'), autoencoder=dict(color='crimson'), dta=dict(color='seagreen', dash='dash'),
-                  syncnet=dict(color='darkorange', dash='dashdot'))
+                  syncnet=dict(color='darkorange', dash='dashdot'), path=dict(color='royalblue', width=3))
 
 def path_figure(e:Explored, frame:int=0, fig=None):
     "Every method's frame map over the clip, edits and confidence marked; static or with the scrubber line moved in `fig`."
@@ -156,7 +156,7 @@ def path_figure(e:Explored, frame:int=0, fig=None):
         x = np.arange(e.n)
         if e.truth is not None: fig.add_trace(go.Scatter(x=x, y=e.truth, mode='lines', line=PATH_STYLE['truth'], name='known answer'), 1, 1)
         for m, fm in e.maps.items(): fig.add_trace(go.Scatter(x=x, y=fm, mode='lines', line=PATH_STYLE.get(m, {}), name=m), 1, 1)
-        fm = e.maps.get('autoencoder', next(iter(e.maps.values()))); d = np.diff(fm)
+        fm = e.maps.get(DEFAULT_METHOD, next(iter(e.maps.values()))); d = np.diff(fm)
         dup, drop = np.flatnonzero(d == 0) + 1, np.flatnonzero(d > 1) + 1
         fig.add_trace(go.Scatter(x=dup, y=fm[dup], mode='markers', marker=dict(symbol='triangle-up', size=6, color='crimson'), name='duplicated'), 1, 1)
         fig.add_trace(go.Scatter(x=drop, y=fm[drop], mode='markers', marker=dict(symbol='triangle-down', size=6, color='navy'), name='dropped before'), 1, 1)
@@ -172,7 +172,7 @@ def path_figure(e:Explored, frame:int=0, fig=None):
             (f"; known answer {int(e.truth[frame])}" if e.truth is not None else '')
     return fig
 
-def path_explorer(e:Explored, method:str='autoencoder'):
+def path_explorer(e:Explored, method:str=DEFAULT_METHOD):
     "A frame scrubber over every method's path, with the untouched and the re-timed mouth side by side."
     import ipywidgets as W
     fig = go.FigureWidget(path_figure(e))
@@ -192,7 +192,7 @@ def _small_videos(e:Explored, audio, seconds:float=6.0, width:int=160) -> tuple[
     key, made = (str(audio), seconds, width), e.__dict__.setdefault('_small_videos', {})
     if key in made: return made[key]
     from lipsync_nb.media import read_audio, read_frames, write_video
-    n = min(e.n, int(seconds * e.cfg.fps)); fm = e.maps['autoencoder'][:n]
+    n = min(e.n, int(seconds * e.cfg.fps)); fm = e.maps.get(DEFAULT_METHOD, next(iter(e.maps.values())))[:n]
     y = read_audio(audio, 48000)[: int(n / e.cfg.fps * 48000)]
     frames = read_frames(e.clip.source, max_side=width, limit=n + int(fm.max()) + 1)   # decoded small, only as far as needed
     last = len(frames) - 1

@@ -16,6 +16,7 @@ def work(tmp_path, monkeypatch):
     for f in ('obama_address.mp4', 'obama_address_retimed.wav', 'obama_address_retimed_truth.json', 'lipsync_cpu.pt'):
         shutil.copy(d/f, tmp_path/f)
     (tmp_path/'outdir').mkdir(); (tmp_path/'old.npz').write_bytes(b'an earlier output')
+    (tmp_path/'outdir'/'phase2_best.pt').write_bytes(b'an earlier run')             # a run folder with a checkpoint
     (tmp_path/'notes.json').write_text('not json {')
     os.link(tmp_path/'obama_address.mp4', tmp_path/'hardlink.mp4')
     monkeypatch.chdir(tmp_path)
@@ -45,6 +46,27 @@ CASES = [
     (['preprocess', V, '-o', 'old.npz'], 'old.npz', 'use -y'),
     (['preprocess', V, '-o', V, '-y'], V, 'same as an input'),
     (['preprocess', V, '-o', 'outdir'], 'outdir', 'is a directory'),
+    (['evaluate', '--clips', 'nowhere'], 'nowhere', 'no such folder'),
+    (['evaluate', '--clips', V], V, 'not a folder'),
+    (['evaluate', '--clips', '.', '--json', 'old.npz'], 'old.npz', 'use -y'),
+    (['evaluate', '--clips', '.', '--json', C, '--checkpoint', C, '-y'], C, 'same as an input'),
+    (['evaluate', '--clips', '.', '--json', 'outdir'], 'outdir', 'is a directory'),
+    (['evaluate', '--clips', '.', '--warps', '0'], '--warps', 'from 1 to 100'),
+    (['evaluate', '--clips', '.', '--search', '-1'], '--search', 'from 0 to 1500'),
+    (['evaluate', '--clips', '.', '--checkpoint', 'missing.pt'], 'missing.pt', 'no such file'),
+    (['train', '--clips', '.', '--out', V], V, 'not a run folder'),
+    (['train', '--clips', 'nowhere', '--out', 'run'], 'nowhere', 'no such folder'),
+    (['train', '--clips', '.', '--out', 'run', '--lr', 'nan'], '--lr', 'from 1e-09 to 1.0'),
+    (['train', '--clips', '.', '--out', 'run', '--lr', '-1'], '--lr', 'from 1e-09 to 1.0'),
+    (['train', '--clips', '.', '--out', 'run', '--batch-size', '0'], '--batch-size', 'from 1 to 4096'),
+    (['train', '--clips', '.', '--out', 'run', '--workers', '-2'], '--workers', 'from 0 to 64'),
+    (['train', '--clips', '.', '--out', 'run', '--device', 'bogus'], '--device', 'unknown device'),
+    (['train', '--clips', '.', '--out', 'outdir', '--phase', '2', '--init-from', 'outdir/phase2_best.pt', '-y'], 'phase2_best.pt', 'never overwritten'),
+    (['train', '--clips', '.', '--out', 'outdir', '--phase', '2'], 'phase2_best.pt', 'earlier run'),
+    (['bench', 'encoders', 'nowhere'], 'nowhere', 'no such folder'),
+    (['bench', 'preprocess', 'missing.mp4'], 'missing.mp4', 'no such file'),
+    (['bench', 'data', '--limit', '0'], '--limit', 'from 1 to'),
+    (['bench', 'model', '--device', 'bogus'], '--device', 'unknown device'),
 ]
 
 @pytest.mark.parametrize('argv,names,problem', CASES)

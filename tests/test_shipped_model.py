@@ -22,18 +22,19 @@ def test_main_job_beats_leaving_the_video_untouched():
     assert ours['mean_err'] < 0.5 * untouched['mean_err'], (ours, untouched)
 
 def test_baselines_through_align(tmp_path, capsys):
-    "`align --method M` on the sample: DTA and the autoencoder follow the known warp; SyncNet's map is one constant shift."
+    "`align --method M` on the sample: the path, DTA and the autoencoder (both decodings) follow the known warp; SyncNet's map is one constant shift."
     from lipsync_nb.cli import main
     d = data_samples_dir()
     truth = np.array(json.loads((d/'obama_address_retimed_truth.json').read_text())['frame_map'])
     untouched = map_accuracy(np.arange(len(truth)), truth)['mean_err']
-    for method in ('dta', 'autoencoder', 'syncnet'):
-        mp = tmp_path/f'{method}.json'
+    for method, decode in (('path', 'soft'), ('dta', 'soft'), ('autoencoder', 'soft'), ('autoencoder', 'paper'), ('syncnet', 'soft')):
+        mp = tmp_path/f'{method}-{decode}.json'
         assert main(['align', str(d/'obama_address.mp4'), str(d/'obama_address_retimed.wav'), '--map', str(mp),
-                     '--method', method, '--truth', str(d/'obama_address_retimed_truth.json'), '-q']) == 0
+                     '--method', method, '--decode', decode, '--truth', str(d/'obama_address_retimed_truth.json'), '-q']) == 0
         fm = np.array(json.loads(mp.read_text())['frame_map'])
         assert len(fm) == len(truth) and (np.diff(fm) >= 0).all()
-        if method == 'dta': assert map_accuracy(fm, truth)['mean_err'] < 0.25 * untouched
+        if method in ('dta', 'path'): assert map_accuracy(fm, truth)['mean_err'] < 0.25 * untouched
         elif method == 'autoencoder': assert map_accuracy(fm, truth)['mean_err'] < 0.5 * untouched
         else: assert len(np.unique(np.diff(fm)[:-10])) <= 2          # a shifted identity (held only at the video's end)
-    assert 'against obama_address_retimed_truth.json' in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert 'against obama_address_retimed_truth.json' in out and 'left alone:' in out
