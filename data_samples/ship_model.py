@@ -1,8 +1,9 @@
-"""Ship a trained run as the default model: python data_samples/ship_model.py RUN_DIR [--windows 512]
+"""Ship a trained model as the default: python data_samples/ship_model.py CHECKPOINT METRICS [--windows 512]
 
-Writes data_samples/lipsync_cpu.pt (weights + config, no optimizer state), lipsync_cpu_metrics.jsonl (the run's
-learning curve) and lipsync_cpu.md (the model card, with validation numbers measured here on held-out speakers).
-Needs ../shared/data/clips (developers only).
+CHECKPOINT is a phase-2 checkpoint (`lipsync_nb train`'s RUN/phase2_best.pt, or `oof_phase2.py`'s OUT.pt); METRICS its
+learning curve (RUN/metrics.jsonl, or OUT.jsonl). Writes data_samples/lipsync_cpu.pt (weights + config, no optimizer
+state), lipsync_cpu_metrics.jsonl (the learning curve, in `learning_curves`' format) and lipsync_cpu.md (the model
+card, with validation numbers measured here on held-out speakers). Needs ../shared/data/clips (developers only).
 """
 import json, sys, time, warnings
 from pathlib import Path
@@ -17,13 +18,19 @@ from lipsync_nb.cli import format_table
 
 here = Path(__file__).resolve().parent
 
-def main(run, windows=512):
-    run = Path(run)
-    st = load_checkpoint(run/'phase2_best.pt')
+def curve_rows(path) -> list[dict]:
+    "A learning curve in `learning_curves`' format: a train run's rows as they are, `oof_phase2.py`'s converted."
+    rows = [json.loads(l) for l in open(path)]
+    if rows and 'phase' in rows[0]: return rows
+    return [dict(phase=2, epoch=0, step=r['step'], loss=r['loss'], **{'per_frame/frame_exact': r['val_exact'],
+                 'per_frame/frame_mean_err': r['val_err']}) for r in rows if 'loss' in r]
+
+def main(checkpoint, metrics, windows=512):
+    st = load_checkpoint(checkpoint)
     cfg = Config.from_dict(st['config'])
     model = LipSyncModel(cfg); model.load_state_dict(st['model']); model.eval()
     out = save_checkpoint(here/'lipsync_cpu.pt', model, cfg, st['step'], st['epoch'], 2, metrics=st['metrics'])
-    rows = [json.loads(l) for l in open(run/'metrics.jsonl')]
+    rows = curve_rows(metrics)
     (here/'lipsync_cpu_metrics.jsonl').write_text(''.join(json.dumps(r) + '\n' for r in rows))
     clips = shared_clips_dir(required=True)
     with warnings.catch_warnings():
@@ -41,11 +48,10 @@ def main(run, windows=512):
     truth = np.array(json.loads((here/'obama_address_retimed_truth.json').read_text())['frame_map'])
     acc = map_accuracy(fm.frame_map, truth); ident = map_accuracy(np.minimum(np.arange(len(truth)), 249), truth)
     speakers = sorted({c.speaker for c in val_clips})
-    p1 = [r for r in rows if r['phase'] == 1]; p2 = [r for r in rows if r['phase'] == 2]
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         ev_clips, _ = evaluation_clips(clips, cfg, 'val', progress=False, audio=False)
-        t3 = {r['method']: r for r in summarize(evaluate_clips(model, cfg, ev_clips, ('autoencoder', 'dta', 'syncnet'), 2, 0,
+        t3 = {r['method']: r for r in summarize(evaluate_clips(model, cfg, ev_clips, ('path', 'autoencoder', 'dta', 'syncnet'), 2, 0,
                                                                 progress=False))[3]}
     t3 = '\n'.join(f"| {k} | {r['mean shift error']:.2f} | {float(r['top-1 (frames exact)']):.1%} |" for k, r in t3.items())
     card = f"""# lipsync_cpu.pt — model card
@@ -69,11 +75,20 @@ trained on.
   video inputs around it), strong augmentation (the paper's, plus blur, rescaling, JPEG, sensor noise, audio noise);
   the checkpoint with the best validation 1 s shift exact + per-frame top-5 (judged every 300 steps) was kept;
 - phase 2 (everything, cross-entropy, per-frame warps + shifts, teacher forcing):
-  `lipsync_nb train --preset cpu --clips ../shared/data/clips --out runs/p2 --phase 2 --init-from runs/F40_phase1.pt --epochs2 {p2[-1]["epoch"] if p2 else 0} --workers 1 --windows-per-epoch 2048`;
-  this checkpoint is the best epoch by validation exact frames (256 windows): epoch {st["epoch"]}, step {st["step"]}
-  (training loss {p2[0]['loss'] if p2 else 0:.2f} → {p2[-1]['loss'] if p2 else 0:.2f}).
+  `lipsync_nb train --preset cpu --clips ../shared/data/clips --out runs/p2 --phase 2 --init-from runs/F40_phase1.pt --epochs2 14 --workers 1 --windows-per-epoch 2048`;
+  its best epoch by validation exact frames (256 windows) was epoch 7; its encoders are the ones shipped;
+- phase 2 again, the autoencoder alone, on realistic distances (`data_samples/oof_phase2.py`): two out-of-fold
+  encoders (`ablate_encoders.py runs/oof/foldK --minutes 12 --mouth-norm -1 --augment strong --fold K/2`, K = 0, 1: each
+  never saw half of the training speakers) embed three random warps of every training clip, each clip by the encoders
+  that never saw its speaker, so the decoder learns from distances as poor as the ones it meets on strangers; half the
+  batches are decoded from the decoder's own previous choices (`--free-running 0.5`). `python data_samples/oof_phase2.py
+  runs/oof/p2fr --init runs/p2/phase2_best.pt --fold-encoders runs/oof/fold0.pt runs/oof/fold1.pt --minutes 12`; this
+  checkpoint is its lowest validation loss (512 windows, greedy decoding; batch 32, lr 1e-3), step {st["step"]}
+  (training loss {rows[0]['loss'] if rows else 0:.2f} → {rows[-1]['loss'] if rows else 0:.2f}).
 - Adam, lr 1e-3 (phase 2: 1e-4 for the pretrained encoders) with warm-up and cosine decay, betas (0.9, 0.999), batch
   16 (phase 1: 8 segments), gradient clipping at 5.
+- Which phase 2 works on strangers (the training notebook's ablation; autoencoder per-frame error, votes / soft):
+  training speakers' distances 6.01 / 5.06, out-of-fold 4.63 / 4.06, out-of-fold and half free-running 4.60 / 3.38.
 
 ## The encoders alone (`lipsync_nb bench encoders`)
 ```
@@ -82,7 +97,7 @@ trained on.
 (top1/top5: rank of each audio frame's own video input among the 51 within ±25 frames; shift: 1 s windows, offset
 of least mean distance in ±25; dta/untouched: per-frame mean error end to end, one known warp per clip.)
 
-## End to end on held-out speakers (`lipsync_nb evaluate --clips ../shared/data/clips --warps 2 --seed 0 --no-audio`, Table 3)
+## End to end on held-out speakers (`lipsync_nb evaluate --clips ../shared/data/clips --warps 2 --seed 0 --no-audio`, Table 3; the autoencoder soft-decoded)
 | method | per-frame mean error (frames) | frames exact |
 |---|---|---|
 {t3}
@@ -101,8 +116,9 @@ video untouched: mean error {ident['mean_err']:.2f}, exact {ident['exact']:.1%}.
 
 ## Limits
 Half an hour of video is far from the paper's 96 000 LRS2 utterances. The encoders still memorize their training
-speakers (compare the two rows of the encoder table), and on held-out speakers the autoencoder is no better than
-leaving the video untouched per frame; DTA on the same encoders is the default because it is the best method there.
+speakers (compare the two rows of the encoder table). On held-out speakers the soft path over the encoders'
+distances (`--method path`) is the best method per frame, so it is `align`'s default; the autoencoder, trained on
+out-of-fold distances and soft-decoded, is better than leaving the video untouched but not better than the path.
 Treat this model as a working default and a teaching object; train your own on your footage (`lipsync_nb train`, the
 `paper` preset on a GPU) for real use.
 
@@ -117,4 +133,4 @@ wheel, Apache-2.0).
     print('checkpoint', out, out.stat().st_size // 1024, 'KiB')
 
 if __name__ == '__main__':
-    main(sys.argv[1], int(sys.argv[sys.argv.index('--windows') + 1]) if '--windows' in sys.argv else 512)
+    main(sys.argv[1], sys.argv[2], int(sys.argv[sys.argv.index('--windows') + 1]) if '--windows' in sys.argv else 512)

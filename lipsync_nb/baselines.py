@@ -6,11 +6,10 @@
 from __future__ import annotations
 import numpy as np, torch
 from .core import *
-from .inference import global_offset, fill_skipped, adaptive_smooth, finalize_path, anchor_line, band_cost, monotonic_path, path_confidence
+from .inference import global_offset, fill_skipped, adaptive_smooth, finalize_path, anchor_line, band_cost, monotonic_path, path_confidence, STEP_COST
 
 # %% auto #0
-__all__ = ['PATH_STEP_COST', 'distance_matrix', 'distance_confidence', 'syncnet_align', 'dta_path', 'dta_align', 'distance_probs',
-           'path_align']
+__all__ = ['distance_matrix', 'distance_confidence', 'syncnet_align', 'dta_path', 'dta_align', 'distance_probs', 'path_align']
 
 # %% ../nbs/10_baselines.ipynb #c005
 def distance_matrix(a:torch.Tensor, v:torch.Tensor) -> np.ndarray:
@@ -99,8 +98,6 @@ def dta_align(a:torch.Tensor, v:torch.Tensor, n_out:int, n_video:int, fps:float=
     return fm, distance_confidence(a, v, fm), raw
 
 # %% ../nbs/10_baselines.ipynb #c015b
-PATH_STEP_COST = (2.0, 0.0, 2.0, 4.0, 6.0)    # −log p per path step of 0…4 video frames: steadier than the decoder's
-
 def distance_probs(a:torch.Tensor, v:torch.Tensor, lo:np.ndarray, width:int, tau:float=0.3) -> tuple[np.ndarray, np.ndarray]:
     "Banded softmin `(Ta, width)` of squared distances, exp(−d²/(τ·median d²)) normalized per audio frame, and which cells are inside the video."
     d2 = _row_distances(a, v, lo[:, None] + np.arange(width)[None]); inside = np.isfinite(d2)
@@ -110,7 +107,7 @@ def distance_probs(a:torch.Tensor, v:torch.Tensor, lo:np.ndarray, width:int, tau
     return p / np.maximum(p.sum(1, keepdims=True), 1e-30), inside
 
 def path_align(a:torch.Tensor, v:torch.Tensor, n_out:int, n_video:int, offset:int=0, radius:int=60, tau:float=0.3,
-               prior:float=0.3, step_cost=PATH_STEP_COST):
+               prior:float=0.3, step_cost=STEP_COST):
     "The soft monotonic path over the distances: (frame map `(n_out,)`, confidence `(n_out,)`, raw path per audio frame)."
     line = anchor_line(len(a), len(v), offset); lo, W = line - radius, 2 * radius + 1
     P, inside = distance_probs(a, v, lo, W, tau)

@@ -275,7 +275,7 @@ def confidence(frame_map:np.ndarray, mats, n_audio:int) -> np.ndarray:
     return np.r_[out, np.zeros(max(0, len(frame_map) - n_audio))][:len(frame_map)]
 
 # %% ../nbs/09_inference.ipynb #c019b
-STEP_COST = (0.5, 0.0, 0.5, 1.0, 1.5)      # −log-probability units for a path step of 0 (duplicate), 1, 2, 3, 4 video frames
+STEP_COST = (2.0, 0.0, 2.0, 4.0, 6.0)      # −log-probability units for a path step of 0 (duplicate), 1, 2, 3, 4 video frames
 
 def window_scores(mats, n_audio:int, n_video:int, lo:np.ndarray, width:int) -> np.ndarray:
     "Banded `(n_audio, width)` mean probability of cell (i, lo[i] + k) over the windows `(start, v0, probs)` that see it; 0 where none does."
@@ -323,7 +323,7 @@ def path_confidence(P:np.ndarray, k:np.ndarray) -> np.ndarray:
     W = P.shape[1]; rows = np.arange(len(k))
     return np.clip(sum(P[rows, np.clip(k + d, 0, W - 1)] * ((k + d >= 0) & (k + d < W)) for d in (-1, 0, 1)), 0, 1)
 
-def soft_path(mats, n_audio:int, n_video:int, anchor=0, radius:int=60, prior:float=0.3, step_cost=STEP_COST) -> tuple[np.ndarray, np.ndarray]:
+def soft_path(mats, n_audio:int, n_video:int, anchor=0, radius:int=60, prior:float=2.0, step_cost=STEP_COST) -> tuple[np.ndarray, np.ndarray]:
     "Soft decoding: (video input per audio frame `(n_audio,)`, its confidence) from all windows' probabilities, near `i + anchor`."
     line = np.arange(n_audio) + anchor if np.ndim(anchor) == 0 else np.asarray(anchor)
     lo, W = line - radius, 2 * radius + 1

@@ -297,6 +297,7 @@ def train(cfg:Config, opts:TrainOptions) -> LipSyncModel:
     if opts.phase in ('2', 'both'):
         if model is None:
             init = opts.init_from or (Path(opts.out)/'phase1_best.pt')
+            torch.manual_seed(opts.seed)                     # a fresh model's weights, the same in every process and run
             model = LipSyncModel(cfg)
             if Path(init).exists(): model.load_state_dict(load_checkpoint(init, cfg.name)['model'])
         model = train_phase(2, cfg, opts, train_clips, val_clips, model)
