@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from .core import *
 
 # %% auto #0
-__all__ = ['STEP_COST', 'DECODES', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth',
+__all__ = ['STEP_COST', 'RETIMES', 'DECODES', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth',
            'finalize_path', 'embed_clip', 'global_offset', 'local_offsets', 'gated_offset', 'FrameMap',
            'predict_windows_from_embeddings', 'predict_windows', 'path_from_predictions', 'confidence', 'window_scores',
            'monotonic_path', 'anchor_line', 'band_cost', 'path_confidence', 'soft_path', 'default_checkpoint',
@@ -345,14 +345,23 @@ def source_indices(frame_map:np.ndarray, map_fps:float, out_fps:float) -> np.nda
     t_src = (fm[k] + (t - k)) / map_fps                            # source time: the mapped frame plus the time into it
     return np.maximum.accumulate(np.round(t_src * out_fps + 1e-9).astype(np.int64))
 
+RETIMES = ('remux', 'encode')     # keep the source's compressed frames and rewrite their times (default), or re-encode
+
 def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, sample_rate:int=48000, fps:float=25,
-                 out_fps:float|None=None, inputs=(), progress:bool=True) -> Path:
+                 out_fps:float|None=None, inputs=(), progress:bool=True, retime:str='remux') -> Path:
     "Write `out`: at 25 fps output frame j is source frame `frame_map[j]`; at `out_fps` (e.g. the source's rate) timestamps carry the map."
-    from lipsync_nb.media import VideoReader, write_video, prefetch
+    from lipsync_nb.media import VideoReader, write_video, prefetch, probe, frame_times, nearest_frames, remux_video, REMUX_CODECS
     fm = np.asarray(frame_map)
     if (np.diff(fm) < 0).any(): raise LipsyncError(None, "frame map must not go back in time")
+    if retime not in RETIMES: raise LipsyncError(None, f"unknown retime {retime!r}: choose one of {', '.join(RETIMES)}")
     rate = out_fps or fps
     idx = fm if rate == fps else source_indices(fm, fps, rate)
+    if retime == 'remux':
+        codec = probe(video).video_codec
+        if codec in REMUX_CODECS:
+            picked = nearest_frames(frame_times(video), int(idx.max()) + 1, rate)[idx]
+            return remux_video(out, video, picked, rate, audio, sample_rate, inputs)
+        warn(video, f"{codec} video cannot be remuxed into mp4: re-encoding it")
     def frames():
         it, cur, s = prefetch(VideoReader(video, rate, raw=True)), None, -1     # decoded frames pass through: no RGB round trip
         for j in tqdm(range(len(idx)), desc='re-timing', unit='frame', disable=not progress, leave=False):
@@ -429,7 +438,7 @@ def stretch_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000,
 
 def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:str|None=None, max_offset:int=125,
                 overwrite:bool=False, progress:bool=True, local:bool=False, out_fps:float|str|None=None, warp:str='video',
-                method:str=DEFAULT_METHOD, decode:str='soft') -> FrameMap:
+                method:str=DEFAULT_METHOD, decode:str='soft', retime:str='remux') -> FrameMap:
     "Align `video` to `audio`: returns the `FrameMap`; with `out`, also writes the re-timed mp4 (and `map_path` JSON)."
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data
@@ -464,11 +473,11 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
         rate = probe(video).fps if out_fps == 'source' else (float(out_fps) if out_fps else None)
         if warp == 'video':
             retime_video(video, fm, out, read_audio(audio, sr)[: int(len(fm) / cfg.fps * sr)], sr, cfg.fps, rate,
-                         inputs=[video, audio], progress=progress)
+                         inputs=[video, audio], progress=progress, retime=retime)
         elif warp == 'audio':
             y = stretch_audio(read_audio(audio, sr), fm, sr, cfg.fps)
             n_v = min(clip.n_frames, int(len(y) / sr * cfg.fps))
-            retime_video(video, np.arange(n_v), out, y, sr, cfg.fps, rate, inputs=[video, audio], progress=progress)
+            retime_video(video, np.arange(n_v), out, y, sr, cfg.fps, rate, inputs=[video, audio], progress=progress, retime=retime)
         else: raise LipsyncError(None, f"unknown warp {warp!r}: choose video or audio")
     if map_path is not None: result.save(map_path)           # after the video: an interrupted run leaves neither
     return result

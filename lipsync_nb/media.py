@@ -13,8 +13,9 @@ import av
 from .core import *
 
 # %% auto #0
-__all__ = ['open_media', 'MediaInfo', 'probe', 'lesson_clip', 'VideoReader', 'read_frames', 'prefetch', 'read_audio',
-           'write_video', 'make_test_video', 'expected_indices', 'make_test_audio']
+__all__ = ['REMUX_CODECS', 'open_media', 'MediaInfo', 'probe', 'lesson_clip', 'VideoReader', 'read_frames', 'prefetch',
+           'read_audio', 'write_video', 'frame_times', 'nearest_frames', 'remux_video', 'make_test_video',
+           'expected_indices', 'make_test_audio']
 
 # %% ../nbs/01_media.ipynb #c005
 def _reason(e:Exception) -> str:
@@ -102,9 +103,9 @@ def _scaled_size(w, h, max_side):
 
 class VideoReader:
     "Iterate the frames of `path` resampled to `fps` by timestamp: `for frame in VideoReader(p): ...`."
-    def __init__(self, path, fps:float=25, gray:bool=False, max_side:int|None=None, raw:bool=False):
-        "`raw`: yield the decoded `av.VideoFrame`s themselves, unconverted (for re-encoding them, as `retime_video` does)."
-        self.path, self.fps, self.gray, self.max_side, self.raw = Path(path), fps, gray, max_side, raw
+    def __init__(self, path, fps:float=25, gray:bool=False, max_side:int|None=None, raw:bool=False, hold:bool=False):
+        "`raw`: yield the decoded `av.VideoFrame`s themselves, unconverted (for re-encoding them, as `retime_video` does). `hold`: at each time the frame on screen (the last one shown by then, as a player does) instead of the nearest."
+        self.path, self.fps, self.gray, self.max_side, self.raw, self.hold = Path(path), fps, gray, max_side, raw, hold
         self.info = probe(path)
         if not self.info.has_video: raise LipsyncError(path, "no video stream")
         self.n_source, self.n_out, self.t0, self.end = 0, 0, None, None
@@ -141,7 +142,8 @@ class VideoReader:
                 cur_arr = None
                 while prev is not None and self.t0 + k * step <= t:
                     target = self.t0 + k * step
-                    if target - prev[0] <= t - target:                # the previous frame is nearer (ties: earlier)
+                    if self.hold and target >= t - 1e-9: break        # a frame shown from `target` (to a ns) is next round's
+                    if self.hold or target - prev[0] <= t - target:   # on screen (hold), or the previous frame is nearer (ties: earlier)
                         if prev_arr is None: prev_arr = self._convert(prev[1])
                         out = prev_arr
                     else:
@@ -153,7 +155,8 @@ class VideoReader:
                 prev, prev_arr = (t, f), cur_arr
             if prev is None: raise LipsyncError(self.path, "video stream has no decodable frames")
             dur = float(prev[1].duration * s.time_base) if prev[1].duration else last_dt
-            self.end = prev[0] + max(dur, last_dt)               # the last frame lasts at least one frame interval
+            # the last frame lasts at least one frame interval; a player (hold) shows it for exactly its own duration
+            self.end = prev[0] + (dur if self.hold and prev[1].duration else max(dur, last_dt))
             while self.t0 + k * step < self.end - 1e-6:
                 if prev_arr is None: prev_arr = self._convert(prev[1])
                 k += 1; self.n_out = k
@@ -162,10 +165,10 @@ class VideoReader:
             if claimed and (self.end - self.t0) < 0.9 * claimed - 0.5:
                 raise LipsyncError(self.path, f"truncated or corrupt: decoded {self.end - self.t0:.2f} s of the {claimed:.2f} s it claims")
 
-def read_frames(path, fps:float=25, gray:bool=False, max_side:int|None=None, limit:int|None=None) -> np.ndarray:
+def read_frames(path, fps:float=25, gray:bool=False, max_side:int|None=None, limit:int|None=None, hold:bool=False) -> np.ndarray:
     "All frames (or the first `limit`) of `path` at `fps` as one array `(T, H, W[, 3])` uint8: for short clips."
     out = []
-    for i, f in enumerate(VideoReader(path, fps, gray, max_side)):
+    for i, f in enumerate(VideoReader(path, fps, gray, max_side, hold=hold)):
         if limit is not None and i >= limit: break
         out.append(f)
     return np.stack(out)
@@ -219,6 +222,18 @@ def read_audio(path, sample_rate:int=16000, t0:float|None=None) -> np.ndarray:
     return y
 
 # %% ../nbs/01_media.ipynb #c021
+def _audio_muxer(c, aus, audio:np.ndarray|None, sample_rate:int):
+    "A function that encodes and muxes `audio` into stream `aus` of `c` up to a sample index (interleaving it with the video)."
+    pos = 0
+    def push(until):
+        nonlocal pos
+        while aus is not None and pos < min(until, len(audio)):
+            chunk = audio[pos:pos + 1024]; pos += len(chunk)
+            af = av.AudioFrame.from_ndarray(chunk[None, :], format='flt', layout='mono')
+            af.sample_rate, af.pts = sample_rate, pos - len(chunk)
+            for pkt in aus.encode(af): c.mux(pkt)
+    return push
+
 def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:int=16000, crf:int=18,
                 preset:str='veryfast', inputs=()) -> Path:
     "Encode `frames` (iterable of `(H, W, 3)` or `(H, W)` uint8) at `fps` with optional mono `audio` to an mp4 at `path`."
@@ -226,17 +241,11 @@ def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:in
     fps = Fraction(fps).limit_denominator(1001) if not isinstance(fps, Fraction) else fps
     with atomic_write(path, 'wb') as fh:
         with av.open(fh, 'w', format='mp4') as c:
-            vs, aus, pos, n = None, None, 0, 0
+            vs, aus, n = None, None, 0
             if audio is not None:
                 aus = c.add_stream('aac', rate=sample_rate, layout='mono')
                 audio = np.ascontiguousarray(np.clip(audio, -1, 1), dtype=np.float32)
-            def push_audio(until):
-                nonlocal pos
-                while aus is not None and pos < min(until, len(audio)):
-                    chunk = audio[pos:pos + 1024]; pos += len(chunk)
-                    af = av.AudioFrame.from_ndarray(chunk[None, :], format='flt', layout='mono')
-                    af.sample_rate, af.pts = sample_rate, pos - len(chunk)
-                    for pkt in aus.encode(af): c.mux(pkt)
+            push_audio = _audio_muxer(c, aus, audio, sample_rate)
             for img in frames:
                 if isinstance(img, av.VideoFrame) and (img.format.name != 'yuv420p' or img.width % 2 or img.height % 2):
                     img = img.to_ndarray(format='rgb24')                 # other layouts and ranges (yuvj, 10-bit, 4:4:4) via RGB
@@ -264,6 +273,53 @@ def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:in
             push_audio(len(audio) if audio is not None else 0)
             if aus is not None:
                 for pkt in aus.encode(): c.mux(pkt)
+    return path
+
+# %% ../nbs/01_media.ipynb #c025b
+REMUX_CODECS = ('h264', 'hevc', 'av1', 'mpeg4', 'vp9')       # video codecs an mp4 can carry as they are
+
+def frame_times(path) -> np.ndarray:
+    "Presentation times (seconds, ascending) of the video frames of `path`, from the packets alone (nothing decoded)."
+    with open_media(path) as c:
+        s = c.streams.video[0]
+        return np.unique([float(p.pts * s.time_base) for p in c.demux(s) if p.pts is not None and p.size])
+
+def nearest_frames(times:np.ndarray, n:int, rate:float=25) -> np.ndarray:
+    "For slots 0…n−1 at `rate`, the frame (index into `times`) that `VideoReader` picks: the nearest, ties to the earlier."
+    T = times[0] + np.arange(n) / rate
+    b = np.clip(np.searchsorted(times, T), 0, len(times) - 1); a = np.maximum(b - 1, 0)
+    return np.where((a < b) & (T - times[a] <= times[b] - T), a, b)
+
+def remux_video(path, source, frames:np.ndarray, rate:float=25, audio:np.ndarray|None=None, sample_rate:int=48000,
+                inputs=()) -> Path:
+    "Write `path` with `source`'s own compressed frames: slot j (1/`rate` s) shows source frame `frames[j]` (presentation order)."
+    path = check_output_path(path, inputs); ticks = 1000; tb = Fraction(1, int(round(rate * ticks)))
+    frames = np.asarray(frames, np.int64); end = len(frames) * ticks
+    with open_media(source) as ic, atomic_write(path, 'wb') as fh, av.open(fh, 'w', format='mp4') as oc:
+        ivs = ic.streams.video[0]
+        pkts = [p for p in ic.demux(ivs) if p.pts is not None and p.size]
+        order = np.argsort([p.pts for p in pkts], kind='stable')              # decode order → presentation order
+        shown = {}
+        for j, k in enumerate(frames): shown.setdefault(int(k), j * ticks)
+        start, nxt = np.empty(len(pkts), np.int64), end
+        for k in range(len(pkts) - 1, -1, -1):                               # skipped frames: ticks before the next shown
+            nxt = shown[k] if k in shown else nxt - 1; start[k] = nxt
+        pts = np.empty(len(pkts), np.int64); pts[order] = start
+        dts = np.sort(pts) - max(0, int((np.sort(pts) - pts).max()))         # increasing, and never after its own pts
+        ovs = oc.add_stream_from_template(ivs); ovs.time_base = tb
+        aus = oc.add_stream('aac', rate=sample_rate, layout='mono') if audio is not None else None
+        if audio is not None: audio = np.ascontiguousarray(np.clip(audio, -1, 1), dtype=np.float32)
+        push_audio = _audio_muxer(oc, aus, audio, sample_rate)
+        rank = np.empty(len(pkts), np.int64); rank[order] = np.arange(len(pkts))
+        for i, p in enumerate(pkts):
+            k = rank[i]
+            p.stream, p.time_base, p.pts, p.dts = ovs, tb, int(pts[i]), int(dts[i])
+            p.duration = int((start[k + 1] if k + 1 < len(pkts) else max(end, start[k] + 1)) - start[k])
+            oc.mux(p)
+            push_audio(int(max(0, dts[i]) / ticks / rate * sample_rate))
+        push_audio(len(audio) if audio is not None else 0)
+        if aus is not None:
+            for q in aus.encode(): oc.mux(q)
     return path
 
 # %% ../nbs/01_media.ipynb #c027

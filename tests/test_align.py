@@ -38,13 +38,41 @@ def test_align_refuses_bad_checkpoint(tmp_path, capsys):
     assert 'corrupt or unreadable checkpoint' in capsys.readouterr().err
     assert not (tmp_path/'o.mp4').exists()
 
-def test_retime_shows_the_mapped_frames(tmp_path):
+@pytest.mark.parametrize('retime', ['remux', 'encode'])
+def test_retime_shows_the_mapped_frames(tmp_path, retime):
+    "Read as a player does (the frame on screen at each 40 ms), the output shows exactly the frames the map names."
     from lipsync_nb.media import _read_index
     src = make_test_video(tmp_path/'numbered.mp4', np.arange(50) / 25, rate=25)
     fm = np.array([0, 0, 1, 3, 3, 3, 4, 10, 11, 12, 30, 49])
-    out = retime_video(src, fm, tmp_path/'re.mp4', progress=False)
-    got = [_read_index(f) for f in read_frames(out, gray=True)]
+    out = retime_video(src, fm, tmp_path/'re.mp4', progress=False, retime=retime)
+    got = [_read_index(f) for f in read_frames(out, gray=True, hold=True)]
     assert got == fm.tolist()
+
+def _bframe_video(path, n, rate):
+    "Numbered frames through libx264's default B-frame pyramid (what phones and cameras write), no audio."
+    from fractions import Fraction
+    from lipsync_nb.media import _paint_index
+    with av.open(str(path), 'w') as c:
+        vs = c.add_stream('libx264', rate=Fraction(rate).limit_denominator(1001)); vs.width = vs.height = 64; vs.pix_fmt = 'yuv420p'
+        vs.options = {'crf': '10', 'preset': 'medium', 'bf': '3'}
+        for k in range(n):
+            f = av.VideoFrame.from_ndarray(_paint_index(k), format='rgb24'); f.pts = k
+            for p in vs.encode(f): c.mux(p)
+        for p in vs.encode(): c.mux(p)
+    return path
+
+@pytest.mark.parametrize('rate', [25, 29.97, 60])
+def test_remux_with_b_frames_and_other_rates(tmp_path, rate):
+    "Source frames predicted from later ones (B-frames), at rates other than 25: every 40 ms slot shows the map's frame."
+    from lipsync_nb.media import _read_index, frame_times, nearest_frames
+    src = _bframe_video(tmp_path/'b.mp4', int(4 * rate), rate)
+    with av.open(str(src)) as c: assert c.streams.video[0].codec_context.has_b_frames
+    ref = [_read_index(f) for f in read_frames(src, gray=True)]                # what the project calls frames 0, 1, … at 25 fps
+    fm = np.r_[np.arange(2, 30), np.full(6, 30), np.arange(31, 80, 2), np.arange(80, len(ref))]   # leading skip, hold, drops
+    out = retime_video(src, fm, tmp_path/'o.mp4', np.zeros(len(fm) * 1920, np.float32), progress=False)
+    got = [_read_index(f) for f in read_frames(out, gray=True, hold=True)]
+    assert got == [ref[j] for j in fm]
+    assert probe(out).has_audio and abs(probe(out).duration - len(fm) / 25) < 0.1
 
 def test_length_mismatch_is_said(tmp_path, tiny_ck):
     from lipsync_nb.core import LipsyncWarning
@@ -71,9 +99,9 @@ def test_retime_at_the_source_frame_rate(tmp_path):
     src = make_test_video(tmp_path/'n30.mp4', np.arange(60) / 30, rate=30)
     out = retime_video(src, np.arange(50), tmp_path/'same.mp4', out_fps=30, progress=False)   # identity map, 2 s
     assert abs(probe(out).fps - 30) < 0.01
-    assert [_read_index(f) for f in read_frames(out, fps=30, gray=True)] == list(range(60))
+    assert [_read_index(f) for f in read_frames(out, fps=30, gray=True, hold=True)] == list(range(60))
     held = retime_video(src, np.r_[np.arange(10), np.full(15, 10), np.arange(11, 36)], tmp_path/'held.mp4', out_fps=30, progress=False)
-    got = [_read_index(f) for f in read_frames(held, fps=30, gray=True)]
+    got = [_read_index(f) for f in read_frames(held, fps=30, gray=True, hold=True)]
     assert got == sorted(got) and max(got.count(v) for v in set(got)) >= 15   # 0.6 s held on one source moment, never back
 
 def test_align_audio_warp_keeps_the_video(tmp_path, tiny_ck):

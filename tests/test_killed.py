@@ -8,7 +8,8 @@ from lipsync_nb.core import data_samples_dir
 def _align(work, env):
     d = data_samples_dir()
     cmd = [sys.executable, '-c', 'import sys; from lipsync_nb.cli import main; sys.exit(main())', 'align',
-           str(d/'obama_address.mp4'), str(d/'obama_address_retimed.wav'), '-o', 'out.mp4', '--map', 'out.json', '-q', '-y']
+           str(d/'obama_address.mp4'), str(d/'obama_address_retimed.wav'), '-o', 'out.mp4', '--map', 'out.json', '-q', '-y',
+           '--retime', 'encode']          # the slow writer, so that a kill can land mid-write (remux shares its atomic write)
     # as from a terminal: a process started in the background (CI runners, xdist) inherits SIGINT ignored, and Python
     # then never turns Ctrl-C into KeyboardInterrupt
     restore = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)
