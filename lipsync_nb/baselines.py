@@ -6,7 +6,7 @@
 from __future__ import annotations
 import numpy as np, torch
 from .core import *
-from .inference import global_offset, fill_skipped, adaptive_smooth, finalize_path, anchor_line, band_cost, monotonic_path, path_confidence, STEP_COST
+from .inference import global_offset, fill_skipped, adaptive_smooth, finalize_path, anchor_line, probability_path, STEP_COST
 
 # %% auto #0
 __all__ = ['distance_matrix', 'distance_confidence', 'syncnet_align', 'dta_path', 'dta_align', 'distance_probs', 'path_align']
@@ -110,7 +110,6 @@ def path_align(a:torch.Tensor, v:torch.Tensor, n_out:int, n_video:int, offset:in
                prior:float=0.3, step_cost=STEP_COST):
     "The soft monotonic path over the distances: (frame map `(n_out,)`, confidence `(n_out,)`, raw path per audio frame)."
     line = anchor_line(len(a), len(v), offset); lo, W = line - radius, 2 * radius + 1
-    P, inside = distance_probs(a, v, lo, W, tau)
-    raw = np.clip(monotonic_path(band_cost(P, inside, prior), lo, step_cost), 0, len(v) - 1)
-    conf = path_confidence(P, raw - lo)
+    raw, conf = probability_path(*distance_probs(a, v, lo, W, tau), lo, prior, step_cost)
+    raw = np.clip(raw, 0, len(v) - 1)
     return finalize_path(raw, n_out, n_video), np.r_[conf, np.zeros(max(0, n_out - len(conf)))][:n_out], raw

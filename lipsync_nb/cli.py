@@ -346,10 +346,10 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument('--max-offset', type=int, default=125, help='largest offset searched, in frames (0: the streams start together)')
     al.add_argument('--method', choices=list(METHODS), default=DEFAULT_METHOD,
                     help=f'the paper\'s autoencoder or a baseline (default {DEFAULT_METHOD}: the most often exact per frame on held-out speakers)')
-    al.add_argument('--retime', choices=['remux', 'encode'], default='remux',
+    al.add_argument('--retime', choices=list(RETIMES), default=RETIMES[0],
                     help="remux (default): the source's own compressed frames, only their timestamps rewritten (lossless, fast); "
                          "encode: re-encode a constant-frame-rate H.264")
-    al.add_argument('--decode', choices=['soft', 'paper'], default='soft',
+    al.add_argument('--decode', choices=list(DECODES), default=DECODES[0],
                     help="the autoencoder's windows to a path: soft (all windows' probabilities, a monotonic path) or the paper's votes")
     al.add_argument('-y', '--yes', action='store_true', help='overwrite existing outputs'); al.add_argument('-q', '--quiet', action='store_true')
     al.set_defaults(func=cmd_align)
@@ -359,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument('--methods', nargs='+', choices=list(METHODS), default=list(METHODS)); ev.add_argument('--checkpoint')
     ev.add_argument('--split', choices=['val', 'all'], default='val', help='validation speakers only (default) or every clip')
     ev.add_argument('--limit', type=int, help='at most this many clips'); ev.add_argument('--search', type=int, default=25, help="SyncNet's offset search (frames)")
-    ev.add_argument('--decode', choices=['soft', 'paper'], default='soft', help="the autoencoder's decoding (see align)")
+    ev.add_argument('--decode', choices=list(DECODES), default=DECODES[0], help="the autoencoder's decoding (see align)")
     ev.add_argument('--no-audio', action='store_true', help='skip Table 6 (audio warps)'); ev.add_argument('--json', help='write every row and table here')
     ev.add_argument('-y', '--yes', action='store_true', help='overwrite an existing --json'); ev.add_argument('-q', '--quiet', action='store_true')
     ev.set_defaults(func=cmd_evaluate)

@@ -14,12 +14,13 @@ from tqdm.auto import tqdm
 from .core import *
 
 # %% auto #0
-__all__ = ['STEP_COST', 'RETIMES', 'DECODES', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth',
-           'finalize_path', 'embed_clip', 'global_offset', 'local_offsets', 'gated_offset', 'FrameMap',
+__all__ = ['STEP_COST', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path',
+           'embed_clip', 'global_offset', 'local_offsets', 'gated_offset', 'FrameMap',
            'predict_windows_from_embeddings', 'predict_windows', 'path_from_predictions', 'confidence', 'window_scores',
-           'monotonic_path', 'anchor_line', 'band_cost', 'path_confidence', 'soft_path', 'default_checkpoint',
-           'source_indices', 'retime_video', 'align_clip', 'keep_timing_where_faceless', 'stretch_audio', 'align_video',
-           'invert_map', 'swapped_frame_map', 'warp_audio', 'known_retiming', 'map_accuracy']
+           'monotonic_path', 'anchor_line', 'band_cost', 'path_confidence', 'probability_path', 'soft_path',
+           'default_checkpoint', 'source_indices', 'retime_video', 'align_clip', 'keep_timing_where_faceless',
+           'stretch_audio', 'align_video', 'invert_map', 'swapped_frame_map', 'warp_audio', 'known_retiming',
+           'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -323,13 +324,17 @@ def path_confidence(P:np.ndarray, k:np.ndarray) -> np.ndarray:
     W = P.shape[1]; rows = np.arange(len(k))
     return np.clip(sum(P[rows, np.clip(k + d, 0, W - 1)] * ((k + d >= 0) & (k + d < W)) for d in (-1, 0, 1)), 0, 1)
 
+def probability_path(P:np.ndarray, inside:np.ndarray, lo:np.ndarray, prior:float, step_cost=STEP_COST) -> tuple[np.ndarray, np.ndarray]:
+    "The path through banded probabilities `P` (row i: columns lo[i]…, centred on the anchor) and its confidence per row."
+    path = monotonic_path(band_cost(P, inside, prior), lo, step_cost)
+    return path, path_confidence(P, path - lo)
+
 def soft_path(mats, n_audio:int, n_video:int, anchor=0, radius:int=60, prior:float=2.0, step_cost=STEP_COST) -> tuple[np.ndarray, np.ndarray]:
     "Soft decoding: (video input per audio frame `(n_audio,)`, its confidence) from all windows' probabilities, near `i + anchor`."
     line = np.arange(n_audio) + anchor if np.ndim(anchor) == 0 else np.asarray(anchor)
-    lo, W = line - radius, 2 * radius + 1
-    P = window_scores(mats, n_audio, n_video, lo, W); cols = lo[:, None] + np.arange(W)[None]
-    path = monotonic_path(band_cost(P, (cols >= 0) & (cols < n_video), prior), lo, step_cost)
-    return np.clip(path, 0, n_video - 1), path_confidence(P, path - lo)
+    lo, W = line - radius, 2 * radius + 1; cols = lo[:, None] + np.arange(W)[None]
+    path, conf = probability_path(window_scores(mats, n_audio, n_video, lo, W), (cols >= 0) & (cols < n_video), lo, prior, step_cost)
+    return np.clip(path, 0, n_video - 1), conf
 
 # %% ../nbs/09_inference.ipynb #c021
 def default_checkpoint() -> Path:
@@ -345,12 +350,10 @@ def source_indices(frame_map:np.ndarray, map_fps:float, out_fps:float) -> np.nda
     t_src = (fm[k] + (t - k)) / map_fps                            # source time: the mapped frame plus the time into it
     return np.maximum.accumulate(np.round(t_src * out_fps + 1e-9).astype(np.int64))
 
-RETIMES = ('remux', 'encode')     # keep the source's compressed frames and rewrite their times (default), or re-encode
-
 def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, sample_rate:int=48000, fps:float=25,
                  out_fps:float|None=None, inputs=(), progress:bool=True, retime:str='remux') -> Path:
     "Write `out`: at 25 fps output frame j is source frame `frame_map[j]`; at `out_fps` (e.g. the source's rate) timestamps carry the map."
-    from lipsync_nb.media import VideoReader, write_video, prefetch, probe, frame_times, nearest_frames, remux_video, REMUX_CODECS
+    from lipsync_nb.media import VideoReader, write_video, prefetch, probe, remux_video, REMUX_CODECS
     fm = np.asarray(frame_map)
     if (np.diff(fm) < 0).any(): raise LipsyncError(None, "frame map must not go back in time")
     if retime not in RETIMES: raise LipsyncError(None, f"unknown retime {retime!r}: choose one of {', '.join(RETIMES)}")
@@ -358,9 +361,7 @@ def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, s
     idx = fm if rate == fps else source_indices(fm, fps, rate)
     if retime == 'remux':
         codec = probe(video).video_codec
-        if codec in REMUX_CODECS:
-            picked = nearest_frames(frame_times(video), int(idx.max()) + 1, rate)[idx]
-            return remux_video(out, video, picked, rate, audio, sample_rate, inputs)
+        if codec in REMUX_CODECS: return remux_video(out, video, idx, rate, audio, sample_rate, inputs)
         warn(video, f"{codec} video cannot be remuxed into mp4: re-encoding it")
     def frames():
         it, cur, s = prefetch(VideoReader(video, rate, raw=True)), None, -1     # decoded frames pass through: no RGB round trip
@@ -372,8 +373,6 @@ def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, s
             yield cur
     return write_video(out, frames(), rate, audio=audio, sample_rate=sample_rate, inputs=inputs)
 
-
-DECODES = ('soft', 'paper')     # the autoencoder's windows → a path: soft decoding (default) or the paper's votes
 
 def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=False,
                progress:bool=False, method:str=DEFAULT_METHOD, embeddings=None, decode:str='soft'):

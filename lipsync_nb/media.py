@@ -14,8 +14,8 @@ from .core import *
 
 # %% auto #0
 __all__ = ['REMUX_CODECS', 'open_media', 'MediaInfo', 'probe', 'lesson_clip', 'VideoReader', 'read_frames', 'prefetch',
-           'read_audio', 'write_video', 'frame_times', 'nearest_frames', 'remux_video', 'make_test_video',
-           'expected_indices', 'make_test_audio']
+           'read_audio', 'write_video', 'nearest_frames', 'remux_video', 'make_test_video', 'expected_indices',
+           'make_test_audio']
 
 # %% ../nbs/01_media.ipynb #c005
 def _reason(e:Exception) -> str:
@@ -222,8 +222,10 @@ def read_audio(path, sample_rate:int=16000, t0:float|None=None) -> np.ndarray:
     return y
 
 # %% ../nbs/01_media.ipynb #c021
-def _audio_muxer(c, aus, audio:np.ndarray|None, sample_rate:int):
-    "A function that encodes and muxes `audio` into stream `aus` of `c` up to a sample index (interleaving it with the video)."
+def _audio_muxer(c, audio:np.ndarray|None, sample_rate:int):
+    "An AAC stream in `c` for mono `audio` (none when `audio` is None): (push up to a sample index, to interleave with the video; finish)."
+    aus = c.add_stream('aac', rate=sample_rate, layout='mono') if audio is not None else None
+    if audio is not None: audio = np.ascontiguousarray(np.clip(audio, -1, 1), dtype=np.float32)
     pos = 0
     def push(until):
         nonlocal pos
@@ -232,7 +234,10 @@ def _audio_muxer(c, aus, audio:np.ndarray|None, sample_rate:int):
             af = av.AudioFrame.from_ndarray(chunk[None, :], format='flt', layout='mono')
             af.sample_rate, af.pts = sample_rate, pos - len(chunk)
             for pkt in aus.encode(af): c.mux(pkt)
-    return push
+    def finish():
+        push(len(audio) if audio is not None else 0)
+        for pkt in (aus.encode() if aus is not None else ()): c.mux(pkt)
+    return push, finish
 
 def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:int=16000, crf:int=18,
                 preset:str='veryfast', inputs=()) -> Path:
@@ -241,11 +246,8 @@ def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:in
     fps = Fraction(fps).limit_denominator(1001) if not isinstance(fps, Fraction) else fps
     with atomic_write(path, 'wb') as fh:
         with av.open(fh, 'w', format='mp4') as c:
-            vs, aus, n = None, None, 0
-            if audio is not None:
-                aus = c.add_stream('aac', rate=sample_rate, layout='mono')
-                audio = np.ascontiguousarray(np.clip(audio, -1, 1), dtype=np.float32)
-            push_audio = _audio_muxer(c, aus, audio, sample_rate)
+            vs, n = None, 0
+            push_audio, finish_audio = _audio_muxer(c, audio, sample_rate)
             for img in frames:
                 if isinstance(img, av.VideoFrame) and (img.format.name != 'yuv420p' or img.width % 2 or img.height % 2):
                     img = img.to_ndarray(format='rgb24')                 # other layouts and ranges (yuvj, 10-bit, 4:4:4) via RGB
@@ -270,46 +272,38 @@ def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:in
                 push_audio(int(n / fps * sample_rate))
             if vs is None: raise LipsyncError(path, "no frames to write")
             for pkt in vs.encode(): c.mux(pkt)
-            push_audio(len(audio) if audio is not None else 0)
-            if aus is not None:
-                for pkt in aus.encode(): c.mux(pkt)
+            finish_audio()
     return path
 
 # %% ../nbs/01_media.ipynb #c025b
 REMUX_CODECS = ('h264', 'hevc', 'av1', 'mpeg4', 'vp9')       # video codecs an mp4 can carry as they are
 
-def frame_times(path) -> np.ndarray:
-    "Presentation times (seconds, ascending) of the video frames of `path`, from the packets alone (nothing decoded)."
-    with open_media(path) as c:
-        s = c.streams.video[0]
-        return np.unique([float(p.pts * s.time_base) for p in c.demux(s) if p.pts is not None and p.size])
-
 def nearest_frames(times:np.ndarray, n:int, rate:float=25) -> np.ndarray:
-    "For slots 0…n−1 at `rate`, the frame (index into `times`) that `VideoReader` picks: the nearest, ties to the earlier."
+    "For slots 0…n−1 at `rate`, the frame (index into ascending `times`) that `VideoReader` picks: the nearest, ties to the earlier."
     T = times[0] + np.arange(n) / rate
     b = np.clip(np.searchsorted(times, T), 0, len(times) - 1); a = np.maximum(b - 1, 0)
     return np.where((a < b) & (T - times[a] <= times[b] - T), a, b)
 
-def remux_video(path, source, frames:np.ndarray, rate:float=25, audio:np.ndarray|None=None, sample_rate:int=48000,
+def remux_video(path, source, frame_map:np.ndarray, rate:float=25, audio:np.ndarray|None=None, sample_rate:int=48000,
                 inputs=()) -> Path:
-    "Write `path` with `source`'s own compressed frames: slot j (1/`rate` s) shows source frame `frames[j]` (presentation order)."
+    "Write `path` with `source`'s own compressed frames: slot j (1/`rate` s) shows what `VideoReader(source, rate)` calls frame `frame_map[j]`."
     path = check_output_path(path, inputs); ticks = 1000; tb = Fraction(1, int(round(rate * ticks)))
-    frames = np.asarray(frames, np.int64); end = len(frames) * ticks
+    frame_map = np.asarray(frame_map, np.int64); end = len(frame_map) * ticks
     with open_media(source) as ic, atomic_write(path, 'wb') as fh, av.open(fh, 'w', format='mp4') as oc:
         ivs = ic.streams.video[0]
         pkts = [p for p in ic.demux(ivs) if p.pts is not None and p.size]
-        order = np.argsort([p.pts for p in pkts], kind='stable')              # decode order → presentation order
+        order = np.argsort([p.pts for p in pkts], kind='stable')              # presentation order: decode indices
+        times, first = np.unique([float(pkts[i].pts * ivs.time_base) for i in order], return_index=True)   # a repeated time: its first frame
+        picked = first[nearest_frames(times, int(frame_map.max()) + 1, rate)][frame_map]
         shown = {}
-        for j, k in enumerate(frames): shown.setdefault(int(k), j * ticks)
+        for j, k in enumerate(picked): shown.setdefault(int(k), j * ticks)
         start, nxt = np.empty(len(pkts), np.int64), end
         for k in range(len(pkts) - 1, -1, -1):                               # skipped frames: ticks before the next shown
             nxt = shown[k] if k in shown else nxt - 1; start[k] = nxt
         pts = np.empty(len(pkts), np.int64); pts[order] = start
         dts = np.sort(pts) - max(0, int((np.sort(pts) - pts).max()))         # increasing, and never after its own pts
         ovs = oc.add_stream_from_template(ivs); ovs.time_base = tb
-        aus = oc.add_stream('aac', rate=sample_rate, layout='mono') if audio is not None else None
-        if audio is not None: audio = np.ascontiguousarray(np.clip(audio, -1, 1), dtype=np.float32)
-        push_audio = _audio_muxer(oc, aus, audio, sample_rate)
+        push_audio, finish_audio = _audio_muxer(oc, audio, sample_rate)
         rank = np.empty(len(pkts), np.int64); rank[order] = np.arange(len(pkts))
         for i, p in enumerate(pkts):
             k = rank[i]
@@ -317,9 +311,7 @@ def remux_video(path, source, frames:np.ndarray, rate:float=25, audio:np.ndarray
             p.duration = int((start[k + 1] if k + 1 < len(pkts) else max(end, start[k] + 1)) - start[k])
             oc.mux(p)
             push_audio(int(max(0, dts[i]) / ticks / rate * sample_rate))
-        push_audio(len(audio) if audio is not None else 0)
-        if aus is not None:
-            for q in aus.encode(): oc.mux(q)
+        finish_audio()
     return path
 
 # %% ../nbs/01_media.ipynb #c027

@@ -34,6 +34,11 @@ class Explored:
     offsets: np.ndarray|None = None
 
     @property
+    def shown_map(self) -> np.ndarray:
+        "The frame map `align` would use: the default method's, else the first computed."
+        return self.maps.get(DEFAULT_METHOD, next(iter(self.maps.values())))
+
+    @property
     def n(self) -> int: return len(next(iter(self.maps.values())))
 
     @torch.no_grad()
@@ -156,7 +161,7 @@ def path_figure(e:Explored, frame:int=0, fig=None):
         x = np.arange(e.n)
         if e.truth is not None: fig.add_trace(go.Scatter(x=x, y=e.truth, mode='lines', line=PATH_STYLE['truth'], name='known answer'), 1, 1)
         for m, fm in e.maps.items(): fig.add_trace(go.Scatter(x=x, y=fm, mode='lines', line=PATH_STYLE.get(m, {}), name=m), 1, 1)
-        fm = e.maps.get(DEFAULT_METHOD, next(iter(e.maps.values()))); d = np.diff(fm)
+        fm = e.shown_map; d = np.diff(fm)
         dup, drop = np.flatnonzero(d == 0) + 1, np.flatnonzero(d > 1) + 1
         fig.add_trace(go.Scatter(x=dup, y=fm[dup], mode='markers', marker=dict(symbol='triangle-up', size=6, color='crimson'), name='duplicated'), 1, 1)
         fig.add_trace(go.Scatter(x=drop, y=fm[drop], mode='markers', marker=dict(symbol='triangle-down', size=6, color='navy'), name='dropped before'), 1, 1)
@@ -192,7 +197,7 @@ def _small_videos(e:Explored, audio, seconds:float=6.0, width:int=160) -> tuple[
     key, made = (str(audio), seconds, width), e.__dict__.setdefault('_small_videos', {})
     if key in made: return made[key]
     from lipsync_nb.media import read_audio, read_frames, write_video
-    n = min(e.n, int(seconds * e.cfg.fps)); fm = e.maps.get(DEFAULT_METHOD, next(iter(e.maps.values())))[:n]
+    n = min(e.n, int(seconds * e.cfg.fps)); fm = e.shown_map[:n]
     y = read_audio(audio, 48000)[: int(n / e.cfg.fps * 48000)]
     frames = read_frames(e.clip.source, max_side=width, limit=n + int(fm.max()) + 1)   # decoded small, only as far as needed
     last = len(frames) - 1

@@ -64,7 +64,7 @@ def _bframe_video(path, n, rate):
 @pytest.mark.parametrize('rate', [25, 29.97, 60])
 def test_remux_with_b_frames_and_other_rates(tmp_path, rate):
     "Source frames predicted from later ones (B-frames), at rates other than 25: every 40 ms slot shows the map's frame."
-    from lipsync_nb.media import _read_index, frame_times, nearest_frames
+    from lipsync_nb.media import _read_index
     src = _bframe_video(tmp_path/'b.mp4', int(4 * rate), rate)
     with av.open(str(src)) as c: assert c.streams.video[0].codec_context.has_b_frames
     ref = [_read_index(f) for f in read_frames(src, gray=True)]                # what the project calls frames 0, 1, … at 25 fps
