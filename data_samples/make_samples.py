@@ -7,8 +7,17 @@ presidential weekly address (a work of the U.S. federal government, public domai
 obama_address_retimed.wav + obama_address_retimed_truth.json: the sample's own audio re-timed by a known frame map
 (pauses held twice as long, one phrase sped up by dropping every 4th 40 ms frame; `lipsync_nb.inference.known_retiming`):
 the right answer for output audio frame k is video frame truth[k].
+
+grid_lbax4n.mp4: the whole of `rizkiarm_lipnet_lbax4n.mpg` from ../shared/data/clips, a GRID corpus clip (Cooke, Barker,
+Cunningham & Shao, 2006, CC-BY-4.0; a speaker the shipped model never trained on) saying "lay blue at x four now",
+re-encoded at 25 fps, native size, H.264 + AAC 16 kHz.
+
+grid_lbax4n_espeak.wav, grid_lbax4n_espeak_slow.wav: that sentence from espeak-ng (en-us at 150 words/min; en-us+f3 at
+120), its silences trimmed, started where the speaker starts (`lipsync_nb.tts`); grid_lbax4n_espeak_reference.json:
+for each 40 ms of the 150 words/min voice, the video frame that says the same (MFCC DTW against the clip's own
+audio, `speech_reference_map`): a reference, not a ground truth.
 """
-import json, wave
+import json, sys, wave
 from pathlib import Path
 import numpy as np, cv2
 from lipsync_nb.core import shared_clips_dir
@@ -34,9 +43,26 @@ def retimed(sample, wav, truth):
                                      note='output audio frame k plays source audio frame frame_map[k]: the video frame to show')))
     print('wrote', wav, len(m), 'frames;', truth)
 
+def grid_tts(clip, voices=(('espeak', 'en-us', 150), ('espeak_slow', 'en-us+f3', 120))):
+    from lipsync_nb.tts import grid_sentence, synthesize_speech, place_speech, speech_bounds, speech_reference_map, write_wav
+    dst = here/'grid_lbax4n.mp4'
+    if not dst.exists() or '--all' in sys.argv:
+        write_video(dst, VideoReader(clip), 25, audio=read_audio(clip, t0=0.0), crf=20)
+        print('wrote', dst, dst.stat().st_size // 1024, 'KiB')
+    own = read_audio(dst); start, _ = speech_bounds(own)
+    for name, voice, wpm in voices:
+        y = place_speech(synthesize_speech(grid_sentence(clip), voice=voice, words_per_minute=wpm), start, len(own) // 640)
+        wav = write_wav(here/f'grid_lbax4n_{name}.wav', y); print('wrote', wav)
+        if name == 'espeak':
+            ref = speech_reference_map(read_audio(wav), own)
+            (here/'grid_lbax4n_espeak_reference.json').write_text(json.dumps(dict(fps=25, frame_map=[int(x) for x in ref],
+                note='a reference, not a ground truth: for voice frame k, the video frame that says the same (MFCC DTW)')))
+
 if __name__ == '__main__':
     import sys
     sample = here/'obama_address.mp4'
     if not sample.exists() or '--all' in sys.argv:
         cut(shared_clips_dir(required=True)/'tanshuai0219_edtalk_uncrop_obama.mp4', sample, 2, 10, 320)
     retimed(sample, here/'obama_address_retimed.wav', here/'obama_address_retimed_truth.json')
+    grid = here/'grid_lbax4n.mp4'
+    grid_tts(grid if grid.exists() and '--all' not in sys.argv else shared_clips_dir(required=True)/'rizkiarm_lipnet_lbax4n.mpg')

@@ -69,7 +69,7 @@ def page(raw:dict) -> dict:
     return raw
 
 API_MODULES = ['core', 'media', 'mouth', 'audio', 'clip', 'warping', 'data', 'encoders', 'autoencoder', 'training', 'inference',
-               'baselines', 'evaluation', 'widgets', 'cli']
+               'baselines', 'evaluation', 'adapt', 'tts', 'widgets', 'cli']
 
 def api_page() -> str:
     out = ['# API reference', '', 'Every exported function and class, from its docstring; each module is written by the notebook of the same stage.', '']

@@ -14,8 +14,8 @@ from .core import *
 __all__ = ['BENCH_CLIPS', 'BENCH_1080P', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips',
            'bench_data_table', 'bench_model_table', 'to_1080p', 'long_1080p_clip', 'bench_align_table', 'torch_threads',
            'cmd_bench', 'bench_encoders_table', 'read_truth', 'check_align_args', 'cmd_align', 'cmd_evaluate',
-           'cmd_train', 'check_range', 'check_input_path', 'check_evaluate_args', 'check_train_args',
-           'check_bench_args', 'build_parser', 'Terminated', 'main']
+           'evaluate_adaptation_table', 'cmd_train', 'check_range', 'check_input_path', 'check_evaluate_args',
+           'check_train_args', 'check_bench_args', 'build_parser', 'Terminated', 'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -221,7 +221,9 @@ def read_truth(path) -> np.ndarray:
 def check_align_args(a):
     "Every `align` option checked before any work: no output is an input, a directory, or the other output; numbers in range; the device exists."
     from lipsync_nb.inference import default_checkpoint
-    inputs = [a.video, a.audio, a.checkpoint or default_checkpoint(), a.truth]
+    inputs = [a.video, a.audio, a.checkpoint or default_checkpoint(), a.truth, a.adapt_from]
+    if a.adapt_from: check_input_path(a.adapt_from)
+    check_range('--adapt-seconds', a.adapt_seconds, 1, 3600)
     for o in (a.out, a.map):
         if o: check_output_path(o, inputs, overwrite=a.yes)
     if a.out and a.map and Path(a.out).resolve() == Path(a.map).resolve(): raise LipsyncError(a.map, "--map and -o name the same file")
@@ -238,8 +240,10 @@ def cmd_align(a):
     truth = check_align_args(a)
     fm = align_video(a.video, a.audio, a.out, a.checkpoint, a.map, a.device, overwrite=a.yes, progress=not a.quiet,
                      out_fps=None if a.fps == '25' else a.fps, warp=a.warp, max_offset=a.max_offset,
-                     method=a.method, decode=a.decode, retime=a.retime)
+                     method=a.method, decode=a.decode, retime=a.retime, adapt=a.adapt, adapt_from=a.adapt_from,
+                     adapt_seconds=a.adapt_seconds)
     st = fm.stats()
+    if fm.adapted: print(fm.adapted)
     print(f"{Path(a.out).name if a.out else 'map'}: {st['frames']} frames at {fm.fps:g} fps for {st['frames'] / fm.fps:.2f} s of audio; "
           f"global offset {fm.global_offset_frames:+d} frames; duplicated {st['duplicated']:.1%}, deleted {st['deleted']:.1%}, "
           f"mean confidence {st['mean_confidence']:.2f}")
@@ -260,6 +264,7 @@ def cmd_evaluate(a):
     ck = Path(a.checkpoint) if a.checkpoint else default_checkpoint()
     model, cfg = model_from_checkpoint(ck)
     clips, waves = evaluation_clips(a.clips, cfg, a.split, a.limit, progress=not a.quiet)
+    if a.adapt: return evaluate_adaptation_table(a, model, cfg, clips, ck)
     t = time.perf_counter()
     rows = evaluate(model, cfg, clips, a.methods, a.warps, a.seed, None if a.no_audio else waves, a.search, progress=not a.quiet,
                     decode=a.decode)
@@ -268,6 +273,21 @@ def cmd_evaluate(a):
                                 f"{time.perf_counter() - t:.0f} s."))
     if a.json:
         with atomic_write(Path(a.json), 'w') as f: json.dump(dict(rows=rows, tables={str(k): v for k, v in tables.items()}), f, default=float)
+    return 0
+
+def evaluate_adaptation_table(a, model, cfg, clips, ck) -> int:
+    "`evaluate --adapt`: per clip, the held-back part's per-frame error with the shipped and the adapted encoders."
+    from lipsync_nb.adapt import evaluate_adaptation, adaptation_summary
+    t = time.perf_counter()
+    rows = evaluate_adaptation(model, cfg, clips, a.adapt_seconds, seed=a.seed, methods=a.methods, progress=not a.quiet)
+    if not rows: raise LipsyncError(a.clips, "no clip is long enough to adapt on 60% and score the rest (7.6 s)")
+    shown = [{k: (round(v, 2) if isinstance(v, float) else v[:40] if k == 'clip' else v) for k, v in r.items()}
+             for r in rows + [adaptation_summary(rows)]]
+    print(format_table(shown))
+    print(f"{len(rows)} clips: adapted on the first 60% with its own audio (at most {a.adapt_seconds:g} s), a known warp of the rest aligned; "
+          f"seed {a.seed}, checkpoint {ck.name}; {time.perf_counter() - t:.0f} s.")
+    if a.json:
+        with atomic_write(Path(a.json), 'w') as f: json.dump(dict(rows=rows, summary=adaptation_summary(rows)), f, default=float)
     return 0
 
 # %% ../nbs/13_cli.ipynb #c013
@@ -302,6 +322,7 @@ def check_evaluate_args(a):
     check_input_path(a.clips, folder=True)
     if a.checkpoint: check_input_path(a.checkpoint)
     check_range('--warps', a.warps, 1, 100); check_range('--limit', a.limit, 1, 10**6); check_range('--search', a.search, 0, 1500)
+    check_range('--adapt-seconds', a.adapt_seconds, 1, 3600)
     if a.json: check_output_path(a.json, [a.checkpoint], overwrite=a.yes)
 
 def check_train_args(a):
@@ -344,13 +365,17 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument('--fps', default='25', help="output frame rate: 25 (default), 'source', or a number")
     al.add_argument('--warp', choices=['video', 'audio'], default='video', help='re-time the video (default) or stretch the audio (WSOLA)')
     al.add_argument('--max-offset', type=int, default=125, help='largest offset searched, in frames (0: the streams start together)')
-    al.add_argument('--method', choices=list(METHODS), default=DEFAULT_METHOD,
-                    help=f'the paper\'s autoencoder or a baseline (default {DEFAULT_METHOD}: the most often exact per frame on held-out speakers)')
+    al.add_argument('--method', choices=list(METHODS), default=None,
+                    help=f'the paper\'s autoencoder or a baseline (default {DEFAULT_METHOD}, with --adapt {ADAPTED_METHOD}: '
+                         'the lowest per-frame error on held-out speakers)')
     al.add_argument('--retime', choices=list(RETIMES), default=RETIMES[0],
                     help="remux (default): the source's own compressed frames, only their timestamps rewritten (lossless, fast); "
                          "encode: re-encode a constant-frame-rate H.264")
     al.add_argument('--decode', choices=list(DECODES), default=DECODES[0],
                     help="the autoencoder's windows to a path: soft (all windows' probabilities, a monotonic path) or the paper's votes")
+    al.add_argument('--adapt', action='store_true', help="first fine-tune the encoders on the video's own soundtrack (it must be in sync)")
+    al.add_argument('--adapt-from', metavar='REF', help='adapt on REF instead: another synchronized recording of the same speaker')
+    al.add_argument('--adapt-seconds', type=float, default=60.0, help='the adaptation budget (seconds; cached by content)')
     al.add_argument('-y', '--yes', action='store_true', help='overwrite existing outputs'); al.add_argument('-q', '--quiet', action='store_true')
     al.set_defaults(func=cmd_align)
     ev = sub.add_parser('evaluate', help="the paper's Tables 2-6 on known warps of a folder of clips")
@@ -361,6 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument('--limit', type=int, help='at most this many clips'); ev.add_argument('--search', type=int, default=25, help="SyncNet's offset search (frames)")
     ev.add_argument('--decode', choices=list(DECODES), default=DECODES[0], help="the autoencoder's decoding (see align)")
     ev.add_argument('--no-audio', action='store_true', help='skip Table 6 (audio warps)'); ev.add_argument('--json', help='write every row and table here')
+    ev.add_argument('--adapt', action='store_true', help='instead of the tables: adapt on the first 60%% of each long clip, score a warp of the rest')
+    ev.add_argument('--adapt-seconds', type=float, default=60.0, help='--adapt: the adaptation budget per clip (seconds)')
     ev.add_argument('-y', '--yes', action='store_true', help='overwrite an existing --json'); ev.add_argument('-q', '--quiet', action='store_true')
     ev.set_defaults(func=cmd_evaluate)
     t = sub.add_parser('train', help='train phase 1, phase 2 or both on a folder of clips')

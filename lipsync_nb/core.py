@@ -9,10 +9,10 @@ from dataclasses import dataclass, asdict, replace, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PREPROCESS_FIELDS', 'METHODS', 'DEFAULT_METHOD', 'DECODES', 'RETIMES', 'PRESETS', 'LipsyncError', 'LipsyncWarning',
-           'warn', 'Config', 'check_device', 'default_device', 'file_digest', 'cache_dir', 'check_output_path',
-           'clean_stale_temporaries', 'atomic_write', 'repo_root', 'data_samples_dir', 'shared_require',
-           'shared_clips_dir', 'shared_clip']
+__all__ = ['PREPROCESS_FIELDS', 'METHODS', 'DEFAULT_METHOD', 'ADAPTED_METHOD', 'DECODES', 'RETIMES', 'PRESETS', 'LipsyncError',
+           'LipsyncWarning', 'warn', 'Config', 'check_device', 'default_device', 'file_digest', 'cache_dir',
+           'check_output_path', 'clean_stale_temporaries', 'atomic_write', 'repo_root', 'data_samples_dir',
+           'shared_require', 'shared_clips_dir', 'shared_clip']
 
 # %% ../nbs/00_core.ipynb #c005
 class LipsyncError(Exception):
@@ -106,6 +106,7 @@ PREPROCESS_FIELDS = ('fps', 'sample_rate', 'mouth_size', 'n_mfcc', 'n_mels', 'mf
 
 METHODS = ('autoencoder', 'dta', 'syncnet', 'path')   # align's ways to a frame map: the paper's model, its two baselines, and the soft path over the distances
 DEFAULT_METHOD = 'path'     # what `align` uses unless told: the lowest per-frame error on held-out speakers (evaluation notebook)
+ADAPTED_METHOD = 'dta'      # ... and with `--adapt`: the lowest on held-out parts of unseen speakers after adapting (adaptation notebook)
 DECODES = ('soft', 'paper')     # the autoencoder's windows → a path: soft decoding (default) or the paper's votes
 RETIMES = ('remux', 'encode')   # keep the source's compressed frames and rewrite their times (default), or re-encode
 

@@ -173,6 +173,7 @@ class FrameMap:
     video: str = ''
     audio: str = ''
     source_timing_frames: int = 0     # output frames left at the source timing (the anchor line): nothing paid for moving them
+    adapted: str = ''                 # what `--adapt` did, in one line ('' when not asked)
 
     def stats(self) -> dict:
         "Edit statistics (Table 5): % of output frames duplicated, % of source frames deleted, % consecutive, % unique."
@@ -187,7 +188,7 @@ class FrameMap:
         return dict(fps=self.fps, frame_map=[int(x) for x in self.frame_map], confidence=[round(float(c), 4) for c in self.confidence],
                     global_offset_frames=int(self.global_offset_frames), global_offset_confidence=round(float(self.global_offset_confidence), 4),
                     n_video_frames=int(self.n_video_frames), video=self.video, audio=self.audio,
-                    source_timing_frames=int(self.source_timing_frames), stats=self.stats())
+                    source_timing_frames=int(self.source_timing_frames), adapted=self.adapted, stats=self.stats())
 
     def save(self, path) -> Path:
         "Write the map as JSON (atomically)."
@@ -199,7 +200,8 @@ class FrameMap:
     def load(cls, path) -> 'FrameMap':
         d = json.loads(Path(path).read_text())
         return cls(np.array(d['frame_map']), np.array(d['confidence']), d['fps'], d['global_offset_frames'],
-                   d.get('global_offset_confidence', 0.0), d.get('n_video_frames', 0), d.get('video', ''), d.get('audio', ''), d.get('source_timing_frames', 0))
+                   d.get('global_offset_confidence', 0.0), d.get('n_video_frames', 0), d.get('video', ''), d.get('audio', ''), d.get('source_timing_frames', 0),
+                   d.get('adapted', ''))
 
 @torch.no_grad()
 def predict_windows_from_embeddings(model, a:torch.Tensor, v:torch.Tensor, cfg:Config, offset=0, stride:int=10, batch:int=64,
@@ -437,8 +439,9 @@ def stretch_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000,
 
 def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:str|None=None, max_offset:int=125,
                 overwrite:bool=False, progress:bool=True, local:bool=False, out_fps:float|str|None=None, warp:str='video',
-                method:str=DEFAULT_METHOD, decode:str='soft', retime:str='remux') -> FrameMap:
-    "Align `video` to `audio`: returns the `FrameMap`; with `out`, also writes the re-timed mp4 (and `map_path` JSON)."
+                method:str|None=None, decode:str='soft', retime:str='remux', adapt:bool=False, adapt_from=None,
+                adapt_seconds:float=60.0) -> FrameMap:
+    "Align `video` to `audio`: returns the `FrameMap`; with `out`, also writes the re-timed mp4 (and `map_path` JSON). `adapt`: first fine-tune the encoders on the video's own soundtrack (or on `adapt_from`, another synchronized recording of the speaker). `method`: default `DEFAULT_METHOD`, `ADAPTED_METHOD` when adapting."
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data
     from lipsync_nb.media import read_audio, probe
@@ -446,11 +449,16 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     video, audio = Path(video), Path(audio)
     for o in (out, map_path):
         if o is None: continue
-        check_output_path(o, inputs=[video, audio])
+        check_output_path(o, inputs=[video, audio] + ([Path(adapt_from)] if adapt_from else []))
         if Path(o).exists() and not overwrite: raise LipsyncError(o, "output exists (use -y to overwrite)")
     device = device or default_device()
     ck = Path(checkpoint) if checkpoint else default_checkpoint()
     model, cfg = model_from_checkpoint(ck, device=device)
+    adapted, method = '', method or (ADAPTED_METHOD if adapt or adapt_from else DEFAULT_METHOD)
+    if adapt or adapt_from:
+        from lipsync_nb.adapt import adapt_to_reference
+        model, adapted = adapt_to_reference(model, cfg, adapt_from or video, checkpoint=ck, seconds=adapt_seconds, progress=progress)
+        model = model.to(device)
     clip = preprocess(video, audio=audio, cfg=cfg, progress=progress)
     gap = clip.report.get('audio_duration', clip.audio_duration) - clip.duration
     if gap > 1: warn(audio, f"audio is {gap:.1f} s longer than the video: the re-timed video repeats frames to fill it")
@@ -466,7 +474,7 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     if kept.any():
         from lipsync_nb.mouth import frame_ranges
         warn(video, f"no face in the video where output frames {frame_ranges(kept)} fall: kept the source timing there")
-    result = FrameMap(fm, np.where(kept, 0.0, conf), cfg.fps, offset, off_conf, clip.n_frames, str(video), str(audio), at_source)
+    result = FrameMap(fm, np.where(kept, 0.0, conf), cfg.fps, offset, off_conf, clip.n_frames, str(video), str(audio), at_source, adapted)
     if out is not None:
         sr = 48000
         rate = probe(video).fps if out_fps == 'source' else (float(out_fps) if out_fps else None)
