@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 from tqdm.auto import tqdm
 from .core import *
-from .data import ClipData, augment_mouths, augment_points, degrade_mouths
+from .clip import preprocess
+from .data import ClipData, clip_data, augment_mouths, augment_points, degrade_mouths
 from .encoders import segment_infonce_loss
-from .inference import embed_clip, gated_offset, align_clip
-from .warping import random_frame_map, warp_targets
+from .inference import embed_clip, gated_offset, default_checkpoint
+from .evaluation import known_warp, method_frame_map
 
 # %% auto #0
 __all__ = ['ADAPT_STEPS', 'ADAPT_VERSION', 'sync_segments', 'adapt_encoders', 'soundtrack_offset', 'shifted_audio', 'adapt_key',
@@ -63,7 +64,9 @@ def soundtrack_offset(model, clip:ClipData, cfg:Config, max_offset:int=25) -> tu
 
 def shifted_audio(clip:ClipData, frames:int) -> ClipData:
     "`clip` with its audio `frames` later (positive) or earlier: a soundtrack out of sync by a known amount."
-    audio = np.roll(clip.audio, frames, axis=0)
+    audio = np.zeros_like(clip.audio); k = min(abs(frames), len(audio))     # silence where the track has nothing
+    if frames >= 0: audio[k:] = clip.audio[:len(audio) - k]
+    else: audio[:len(audio) - k] = clip.audio[k:]
     return ClipData(clip.name, clip.mouths, audio, clip.speaker, clip.points)
 
 # %% ../nbs/11a_adapt.ipynb #c014
@@ -93,9 +96,6 @@ def cached_adaptation(model, clip:ClipData, cfg:Config, key:str, seconds:float=6
 def adapt_to_reference(model, cfg:Config, video, audio=None, checkpoint=None, seconds:float=60.0, seed:int=0,
                        progress:bool=True) -> tuple[nn.Module, str]:
     "Adapt to `video` and its own soundtrack (or `audio`, recorded in sync with it): (model, a one-line report); the model unchanged where the soundtrack must not teach."
-    from lipsync_nb.clip import preprocess
-    from lipsync_nb.data import clip_data
-    from lipsync_nb.inference import default_checkpoint
     video = Path(video)
     try: clip = preprocess(video, audio=audio, cfg=cfg, progress=progress)
     except LipsyncError as e:
@@ -121,20 +121,16 @@ def split_clip(clip:ClipData, fraction:float=0.6) -> tuple[ClipData, ClipData]:
 def evaluate_adaptation(model, cfg:Config, clips:list, seconds:float=60.0, fraction:float=0.6, seed:int=0,
                         methods=('path', 'dta'), min_frames:int=190, progress:bool=True) -> list[dict]:
     "Per clip: per-frame mean error on a known warp of the held-back part, untouched and with each method, shipped vs adapted encoders."
-    from lipsync_nb.evaluation import warp_clip
     rng, rows = np.random.default_rng(seed), []
     for cd in tqdm([c for c in clips if len(c.mouths) >= min_frames], desc='adapt and align', unit='clip', disable=not progress):
         head, tail = split_clip(cd, fraction)
-        n = min(len(tail.audio), len(tail.mouths) - cfg.stack + 1) - 30
-        frame_map = random_frame_map(n + 30, rng); truth = warp_targets(frame_map, n); ok = truth >= 0
-        warped = warp_clip(tail, frame_map)
+        warped, n, truth, ok = known_warp(tail, cfg, rng, spare=30)        # Table 3's damage, the video running on past the audio
         adapted, info = adapt_encoders(model, head, cfg, seconds, seed=seed, progress=False)
-        row = dict(clip=cd.name, frames=int(ok.sum()), steps=info['steps'],
-                   untouched=float(np.abs(np.minimum(np.arange(n), len(warped.mouths) - 1)[ok] - truth[ok]).mean()))
+        error = lambda fm: float(np.abs(fm[ok] - truth[ok]).mean())
+        row = dict(clip=cd.name, frames=int(ok.sum()), steps=info['steps'], untouched=error(method_frame_map(model, cfg, warped, n, 'untouched')))
         for tag, m in (('', model), (' adapted', adapted)):
-            for method in methods:
-                fm = align_clip(m, warped, cfg, n, max_offset=0, method=method)[0][:n]
-                row[method + tag] = float(np.abs(fm[ok] - truth[ok]).mean())
+            embeddings = embed_clip(m, warped, cfg)
+            for method in methods: row[method + tag] = error(method_frame_map(m, cfg, warped, n, method, embeddings))
         rows.append(row)
     return rows
 

@@ -14,8 +14,8 @@ from .encoders import sync_scores, sync_summary
 
 # %% auto #0
 __all__ = ['INNER_LIPS', 'PAPER', 'LABELS', 'TITLES', 'warp_clip', 'audio_features', 'mouth_size', 'pearson', 'lip_agreement',
-           'mel_cepstra', 'mcd', 'evaluate', 'summarize', 'format_tables', 'table_figure', 'evaluation_clips',
-           'encoder_bench']
+           'mel_cepstra', 'mcd', 'method_frame_map', 'known_warp', 'evaluate', 'summarize', 'format_tables',
+           'table_figure', 'evaluation_clips', 'encoder_bench']
 
 # %% ../nbs/11_evaluation.ipynb #c005
 def warp_clip(cd, frame_map, audio:np.ndarray|None=None):
@@ -78,10 +78,19 @@ def _shift_of(fm, n, s):
     valid = (np.arange(n) + s >= 0) & (np.arange(n) + s < n)
     return int(np.round(np.median(fm[:n][valid] - np.arange(n)[valid])))
 
-def _run(model, cfg, cd, n, method, embeddings, search, decode='soft'):
+def method_frame_map(model, cfg:Config, cd, n:int, method:str, embeddings=None, search:int=25, decode:str='soft') -> np.ndarray:
+    "The frame map `method` gives for the first `n` audio frames of `cd` (`untouched`: play the video as it is)."
     if method == 'untouched': return np.minimum(np.arange(n), len(cd.mouths) - 1)
     return align_clip(model, cd, cfg, n, max_offset=search if method == 'syncnet' else 0, method=method, embeddings=embeddings,
                       decode=decode)[0][:n]
+
+def known_warp(cd, cfg:Config, rng:np.random.Generator, spare:int=0):
+    "A random drop/duplicate warp of `cd`'s video with its answer: (warped clip, n audio frames, truth per audio frame, scored mask)."
+    # the warp reads up to 30 + 25 frames past the first n; `spare` of them are real video (the last `spare` audio frames go unscored),
+    # the rest repeat the clip's last frame
+    n = min(len(cd.audio), len(cd.mouths) - cfg.stack + 1) - spare
+    frame_map = random_frame_map(n + 30, rng); truth = warp_targets(frame_map, n)
+    return warp_clip(cd, frame_map), n, truth, truth >= 0
 
 def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:int=0, waveforms:list|None=None,
              search:int=25, progress:bool=True, decode:str='soft') -> dict:
@@ -94,13 +103,12 @@ def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:i
             s = int(rng.integers(-cfg.max_shift, cfg.max_shift + 1))                 # the video starts s frames late (or early)
             shifted = warp_clip(cd, np.arange(n + 30) - s); emb = embed_clip(model, shifted, cfg)
             for m in runs:
-                est = _shift_of(_run(model, cfg, shifted, n, m, emb, search, decode), n, s)
+                est = _shift_of(method_frame_map(model, cfg, shifted, n, m, emb, search, decode), n, s)
                 rows['shift'].append(dict(clip=cd.name, warp=w, method=m, shift=s, error=abs(est - s)))
-            fmap = random_frame_map(n + 30, rng); truth = warp_targets(fmap, n); ok = truth >= 0
-            warped = warp_clip(cd, fmap); emb = embed_clip(model, warped, cfg)
+            warped, n, truth, ok = known_warp(cd, cfg, rng); emb = embed_clip(model, warped, cfg)
             full_truth = np.maximum.accumulate(np.where(ok, truth, 0))
             for m in runs + ['truth']:
-                fm = full_truth if m == 'truth' else _run(model, cfg, warped, n, m, emb, search, decode)
+                fm = full_truth if m == 'truth' else method_frame_map(model, cfg, warped, n, m, emb, search, decode)
                 err = np.abs(fm[ok] - truth[ok]); st = FrameMap(fm, np.ones(len(fm))).stats()
                 rows['frames'].append(dict(clip=cd.name, warp=w, method=m, frames=int(ok.sum()), err_sum=float(err.sum()),
                                            exact_sum=int((err == 0).sum()), **lip_agreement(warped.points[fm], cd.points[:n]),
@@ -115,7 +123,7 @@ def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:i
                 if m == 'untouched': out = y_w
                 else:
                     fm = amap[:na] if m == 'truth' else swapped_frame_map(model, *emb, cfg)[:na] if m == 'autoencoder_swapped' \
-                         else _run(model, cfg, moved, na, m, emb, search, decode)
+                         else method_frame_map(model, cfg, moved, na, m, emb, search, decode)
                     out = stretch_audio(y_w[: na * 640], fm, 16000, cfg.fps)
                 d, d_dtw = mcd(y_c, out)
                 rows['audio'].append(dict(clip=cd.name, warp=w, method=m, mcd=d, mcd_dtw=d_dtw))
