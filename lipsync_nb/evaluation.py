@@ -14,8 +14,8 @@ from .encoders import sync_scores, sync_summary
 
 # %% auto #0
 __all__ = ['INNER_LIPS', 'PAPER', 'LABELS', 'TITLES', 'warp_clip', 'audio_features', 'mouth_size', 'pearson', 'lip_agreement',
-           'mel_cepstra', 'mcd', 'method_frame_map', 'known_warp', 'evaluate', 'summarize', 'format_tables',
-           'table_figure', 'evaluation_clips', 'encoder_bench']
+           'mel_cepstra', 'mcd', 'method_frame_map', 'within_clip', 'known_warp', 'evaluate', 'summarize',
+           'format_tables', 'table_figure', 'evaluation_clips', 'encoder_bench']
 
 # %% ../nbs/11_evaluation.ipynb #c005
 def warp_clip(cd, frame_map, audio:np.ndarray|None=None):
@@ -84,12 +84,15 @@ def method_frame_map(model, cfg:Config, cd, n:int, method:str, embeddings=None, 
     return align_clip(model, cd, cfg, n, max_offset=search if method == 'syncnet' else 0, method=method, embeddings=embeddings,
                       decode=decode)[0][:n]
 
-def known_warp(cd, cfg:Config, rng:np.random.Generator, spare:int=0):
+def within_clip(frame_map:np.ndarray, cd) -> np.ndarray:
+    "`frame_map` cut where it passes `cd`'s last frame: a re-timed video ends where its source ends, not on a frozen frame."
+    frame_map = np.asarray(frame_map)
+    return frame_map[: int(np.searchsorted(np.maximum.accumulate(frame_map), len(cd.mouths)))]
+
+def known_warp(cd, cfg:Config, rng:np.random.Generator):
     "A random drop/duplicate warp of `cd`'s video with its answer: (warped clip, n audio frames, truth per audio frame, scored mask)."
-    # the warp reads up to 30 + 25 frames past the first n; `spare` of them are real video (the last `spare` audio frames go unscored),
-    # the rest repeat the clip's last frame
-    n = min(len(cd.audio), len(cd.mouths) - cfg.stack + 1) - spare
-    frame_map = random_frame_map(n + 30, rng); truth = warp_targets(frame_map, n)
+    n = min(len(cd.audio), len(cd.mouths) - cfg.stack + 1)
+    frame_map = within_clip(random_frame_map(n + 30, rng), cd); truth = warp_targets(frame_map, n)
     return warp_clip(cd, frame_map), n, truth, truth >= 0
 
 def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:int=0, waveforms:list|None=None,
@@ -101,7 +104,7 @@ def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:i
         n = min(len(cd.audio), len(cd.mouths) - cfg.stack + 1)
         for w in range(warps):
             s = int(rng.integers(-cfg.max_shift, cfg.max_shift + 1))                 # the video starts s frames late (or early)
-            shifted = warp_clip(cd, np.arange(n + 30) - s); emb = embed_clip(model, shifted, cfg)
+            shifted = warp_clip(cd, within_clip(np.arange(n + 30) - s, cd)); emb = embed_clip(model, shifted, cfg)
             for m in runs:
                 est = _shift_of(method_frame_map(model, cfg, shifted, n, m, emb, search, decode), n, s)
                 rows['shift'].append(dict(clip=cd.name, warp=w, method=m, shift=s, error=abs(est - s)))
