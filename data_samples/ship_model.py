@@ -143,10 +143,9 @@ video untouched: mean error {ident['mean_err']:.2f}, exact {ident['exact']:.1%}.
 {adapt_section(sys.argv[sys.argv.index('--adapt') + 1]) if '--adapt' in sys.argv else ''}## Limits
 Half an hour of video is far from the paper's 96 000 LRS2 utterances. The encoders still memorize their training
 speakers (compare the two rows of the encoder table). On held-out speakers modified DTA over the encoders'
-distances has the lowest mean error per frame (1.90 against 2.10 for the soft path), but it ends more than half a frame
-worse than untouched on 1 of the 26 clips; the soft path (`--method path`) on none, so the path is `align`'s default.
-The autoencoder, trained on out-of-fold distances and soft-decoded, is better than leaving the video untouched but
-behind both.
+distances has the lowest mean error per frame (1.90 against 2.10 for the soft path), so it is `align`'s default; it
+still ends more than half a frame worse than untouched on 1 of the 26 clips. The autoencoder, trained on out-of-fold
+distances and soft-decoded, is better than leaving the video untouched but behind both.
 Treat this model as a working default and a teaching object; train your own on your footage (`lipsync_nb train`, the
 `paper` preset on a GPU) for real use.
 

@@ -87,8 +87,9 @@ def dta_path(cost:np.ndarray, step_penalty:float, band:int|None=50, relax:int=3)
     return _dta_banded(banded, lo, Tv, float(step_penalty), relax)
 
 def dta_align(a:torch.Tensor, v:torch.Tensor, n_out:int, n_video:int, fps:float=25, step_penalty:float=0.5,
-              band_s:float=2.0, relax:int=3):
-    "Modified DTA: (frame map `(n_out,)`, confidence `(n_out,)`, raw path per audio frame (−1 where the path has no cell))."
+              band_s:float=2.0, relax:int=3, offset:int=0):
+    "Modified DTA: (frame map `(n_out,)`, confidence `(n_out,)`, raw path per audio frame (−1 where the path has no cell)); `offset`: see below."
+    if offset: return _dta_with_offset(a, v, n_out, n_video, fps, step_penalty, band_s, relax, offset)
     Ta, Tv = len(a), len(v); lo, W = _band(Ta, Tv, int(round(band_s * fps)))
     cost = _row_distances(a, v, lo[:, None] + np.arange(W)[None]) / a.shape[1]   # mean squared difference, only inside the band
     path = _dta_banded(cost, lo, Tv, step_penalty * float(np.median(cost[np.isfinite(cost)])), relax)
@@ -96,6 +97,19 @@ def dta_align(a:torch.Tensor, v:torch.Tensor, n_out:int, n_video:int, fps:float=
     for i, j in path: raw[i] = j                                      # the last video frame of each audio row
     fm = finalize_path(adaptive_smooth(fill_skipped(raw), fps), n_out, n_video)
     return fm, distance_confidence(a, v, fm), raw
+
+def _dta_with_offset(a, v, n_out, n_video, fps, step_penalty, band_s, relax, offset):
+    "DTA with and without a global `offset` (audio frame i against video frame i + offset): the path of lower mean distance."
+    plain = dta_align(a, v, n_out, n_video, fps, step_penalty, band_s, relax)
+    sa, sv = max(0, -offset), max(0, offset)                          # audio frames with no video yet; video frames before the audio
+    if len(a) - sa < 2 * relax or len(v) - sv < 2 * relax: return plain
+    fm, _, raw = dta_align(a[sa:], v[sv:], n_out - sa, n_video - sv, fps, step_penalty, band_s, relax)   # on the overlap
+    fm = np.r_[np.zeros(sa, np.int64), fm + sv][:n_out]              # before the video starts: its first frame
+    shifted = fm, distance_confidence(a, v, fm), np.r_[np.full(sa, -1, np.int64), np.where(raw >= 0, raw + sv, -1)]
+    def mean_distance(fm):                                            # over the audio frames that have video under the offset
+        n = min(len(a), len(fm)); d = _row_distances(a[:n], v, np.clip(fm[:n], 0, len(v) - 1)[:, None])[:, 0]
+        return float(d[sa:].mean())
+    return min((shifted, plain), key=lambda r: mean_distance(r[0]))
 
 # %% ../nbs/10_baselines.ipynb #c015b
 def distance_probs(a:torch.Tensor, v:torch.Tensor, lo:np.ndarray, width:int, tau:float=0.3) -> tuple[np.ndarray, np.ndarray]:

@@ -366,8 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument('--warp', choices=['video', 'audio'], default='video', help='re-time the video (default) or stretch the audio (WSOLA)')
     al.add_argument('--max-offset', type=int, default=125, help='largest offset searched, in frames (0: the streams start together)')
     al.add_argument('--method', choices=list(METHODS), default=None,
-                    help=f'the paper\'s autoencoder or a baseline (default {DEFAULT_METHOD}: never half a frame worse than '
-                         f'untouched on held-out speakers; with --adapt {ADAPTED_METHOD}: the lowest error after adapting)')
+                    help=f'the paper\'s autoencoder or a baseline (default {DEFAULT_METHOD}, with --adapt {ADAPTED_METHOD}: '
+                         'the lowest per-frame error on held-out speakers)')
     al.add_argument('--retime', choices=list(RETIMES), default=RETIMES[0],
                     help="remux (default): the source's own compressed frames, only their timestamps rewritten (lossless, fast); "
                          "encode: re-encode a constant-frame-rate H.264")

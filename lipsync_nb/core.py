@@ -105,7 +105,7 @@ PREPROCESS_FIELDS = ('fps', 'sample_rate', 'mouth_size', 'n_mfcc', 'n_mels', 'mf
                      'detect_every', 'detect_side', 'crop_scale', 'cnn_every', 'max_gap')
 
 METHODS = ('autoencoder', 'dta', 'syncnet', 'path')   # align's ways to a frame map: the paper's model, its two baselines, and the soft path over the distances
-DEFAULT_METHOD = 'path'     # what `align` uses unless told: on held-out speakers never half a frame worse than untouched (evaluation notebook)
+DEFAULT_METHOD = 'dta'      # what `align` uses unless told: the lowest per-frame error on held-out speakers (evaluation notebook)
 ADAPTED_METHOD = 'dta'      # ... and with `--adapt`: the lowest on held-out parts of unseen speakers after adapting (adaptation notebook)
 DECODES = ('soft', 'paper')     # the autoencoder's windows → a path: soft decoding (default) or the paper's votes
 RETIMES = ('remux', 'encode')   # keep the source's compressed frames and rewrite their times (default), or re-encode

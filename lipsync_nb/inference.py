@@ -390,7 +390,7 @@ def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max
     off, off_conf, _ = gated_offset(a, v, max_offset) if max_offset > 0 else (0, 0.0, None)
     line = anchor_line(len(a), len(v), off)
     if method == 'dta':
-        fm, conf, raw = dta_align(a, v, n_out, n_frames, cfg.fps)
+        fm, conf, raw = dta_align(a, v, n_out, n_frames, cfg.fps, offset=off)
         return fm, conf, off, off_conf, dict(raw=raw, anchor=line)
     if method == 'path':
         fm, conf, raw = path_align(a, v, n_out, n_frames, off)

@@ -38,3 +38,18 @@ def test_baselines_through_align(tmp_path, capsys):
         else: assert len(np.unique(np.diff(fm)[:-10])) <= 2          # a shifted identity (held only at the video's end)
     out = capsys.readouterr().out
     assert 'against obama_address_retimed_truth.json' in out and 'left alone:' in out
+
+import pytest
+@pytest.mark.parametrize('shift', [-60, -20, 20, 75])
+def test_default_follows_a_global_offset(tmp_path, shift):
+    "The sample's own audio started `shift` frames late (or early), up to 3 s, beyond DTA's ±2 s band: the default follows it."
+    import soundfile as sf
+    from lipsync_nb.media import read_audio
+    d = data_samples_dir(); y = read_audio(d/'obama_address.mp4')
+    moved = np.r_[np.zeros(shift * 640, np.float32), y] if shift > 0 else y[-shift * 640:]
+    sf.write(tmp_path/'moved.wav', moved, 16000)
+    fm = align_video(d/'obama_address.mp4', tmp_path/'moved.wav', progress=False)
+    n = len(moved) // 640; scored = np.arange(n) >= max(shift, 0)             # audio frames that have video under them
+    truth = np.arange(n) - shift
+    assert fm.global_offset_frames == -shift
+    assert np.abs(fm.frame_map[:n][scored] - truth[scored]).mean() < 0.5
