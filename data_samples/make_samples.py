@@ -5,7 +5,7 @@ presidential weekly address (a work of the U.S. federal government, public domai
 25 fps, 320x320, H.264 + AAC 16 kHz.
 
 obama_address_retimed.wav + obama_address_retimed_truth.json: the sample's own audio re-timed by a known frame map
-(pauses held twice as long, one phrase sped up by dropping every 4th 40 ms frame; `lipsync_nb.inference.known_retiming`):
+(pauses held twice as long, one phrase sped up by dropping every 4th 40 ms frame; `lipsync_nb.testing.known_retiming`):
 the right answer for output audio frame k is video frame truth[k].
 
 grid_lbax4n.mp4: the whole of `rizkiarm_lipnet_lbax4n.mpg` from ../shared/data/clips, a GRID corpus clip (Cooke, Barker,
@@ -23,7 +23,8 @@ import numpy as np, cv2
 from lipsync_nb.core import shared_clips_dir
 from lipsync_nb.media import VideoReader, read_audio, write_video
 from lipsync_nb.audio import loudness
-from lipsync_nb.inference import known_retiming, warp_audio
+from lipsync_nb.inference import warp_audio
+from lipsync_nb.testing import known_retiming
 
 here = Path(__file__).resolve().parent
 

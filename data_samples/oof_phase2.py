@@ -17,7 +17,8 @@ from lipsync_nb.core import LipsyncWarning, shared_clips_dir
 from lipsync_nb.data import clip_weights
 from lipsync_nb.evaluation import evaluation_clips, warp_clip
 from lipsync_nb.inference import embed_clip
-from lipsync_nb.training import model_from_checkpoint, save_checkpoint
+from lipsync_nb.autoencoder import model_from_checkpoint
+from lipsync_nb.training import save_checkpoint
 from lipsync_nb.warping import random_frame_map, warp_targets, shift_range
 sys.path.insert(0, str(Path(__file__).parent))
 from ablate_encoders import speaker_fold

@@ -8,8 +8,8 @@ id), and how many clips end more than half a frame worse than untouched. Needs .
 import itertools, warnings, numpy as np
 from lipsync_nb.core import shared_clips_dir
 from lipsync_nb.evaluation import evaluation_clips, known_warp
-from lipsync_nb.training import model_from_checkpoint
-from lipsync_nb.inference import default_checkpoint, embed_clip, STEP_COST
+from lipsync_nb.autoencoder import model_from_checkpoint, default_checkpoint
+from lipsync_nb.inference import embed_clip, STEP_COST
 from lipsync_nb.baselines import path_align, dta_align
 
 def damaged_cases(model, cfg, clips, warps=2, seed=0):

@@ -13,10 +13,11 @@ import json, sys, time, warnings
 from pathlib import Path
 import numpy as np, torch
 from lipsync_nb.core import Config, shared_clips_dir
-from lipsync_nb.training import load_checkpoint, save_checkpoint, evaluate, prepare_clips, TrainOptions
-from lipsync_nb.autoencoder import LipSyncModel, count_parameters
+from lipsync_nb.autoencoder import load_checkpoint, LipSyncModel, count_parameters
+from lipsync_nb.training import save_checkpoint, evaluate, prepare_clips, TrainOptions
 from lipsync_nb.data import WindowDataset, make_loader
-from lipsync_nb.inference import align_video, map_accuracy, DEFAULT_METHOD
+from lipsync_nb.align import align_video
+from lipsync_nb.inference import map_accuracy, DEFAULT_METHOD
 from lipsync_nb.evaluation import encoder_bench, evaluation_clips, summarize, evaluate as evaluate_clips
 from lipsync_nb.cli import format_table
 

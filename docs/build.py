@@ -68,8 +68,8 @@ def page(raw:dict) -> dict:
     raw['cells'] = cells
     return raw
 
-API_MODULES = ['core', 'media', 'mouth', 'audio', 'clip', 'warping', 'data', 'encoders', 'autoencoder', 'training', 'inference',
-               'baselines', 'evaluation', 'adapt', 'tts', 'widgets', 'cli']
+API_MODULES = ['core', 'testing', 'media', 'mouth', 'audio', 'clip', 'warping', 'data', 'encoders', 'autoencoder', 'training',
+               'inference', 'baselines', 'align', 'evaluation', 'adapt', 'tts', 'widgets', 'cli']
 
 def api_page() -> str:
     out = ['# API reference', '', 'Every exported function and class, from its docstring; each module is written by the notebook of the same stage.', '']

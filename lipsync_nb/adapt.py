@@ -12,12 +12,12 @@ from .core import *
 from .clip import preprocess
 from .data import ClipData, clip_data, augment_mouths, augment_points, degrade_mouths
 from .encoders import segment_infonce_loss
-from .inference import embed_clip, gated_offset, default_checkpoint
-from .evaluation import known_warp, method_frame_map
+from .inference import embed_clip, gated_offset
+from .autoencoder import default_checkpoint
 
 # %% auto #0
 __all__ = ['ADAPT_STEPS', 'ADAPT_VERSION', 'sync_segments', 'adapt_encoders', 'soundtrack_offset', 'shifted_audio', 'adapt_key',
-           'cached_adaptation', 'adapt_to_reference', 'split_clip', 'evaluate_adaptation', 'adaptation_summary']
+           'cached_adaptation', 'adapt_to_reference']
 
 # %% ../nbs/11a_adapt.ipynb #c005
 def sync_segments(clip:ClipData, cfg:Config, rng:np.random.Generator, n_segments:int=4, length:int=50, radius:int=25):
@@ -110,33 +110,3 @@ def adapt_to_reference(model, cfg:Config, video, audio=None, checkpoint=None, se
     m, info = cached_adaptation(model, cd, cfg, adapt_key(files, checkpoint or default_checkpoint(), seconds, seed), seconds, seed, progress)
     return m, (f"adapted to {video.name} ({len(cd.audio) / cfg.fps:.1f} s with its own soundtrack): {info['steps']} steps in "
                f"{info['seconds']:.0f} s, sync loss {info['loss_first']:.2f} → {info['loss_last']:.2f}" + (' (cached)' if info['cached'] else ''))
-
-# %% ../nbs/11a_adapt.ipynb #c018
-def split_clip(clip:ClipData, fraction:float=0.6) -> tuple[ClipData, ClipData]:
-    "The first `fraction` of a clip and the rest, each with its own audio."
-    cut = int(len(clip.mouths) * fraction)
-    part = lambda s: ClipData(clip.name, clip.mouths[s], clip.audio[s], clip.speaker, None if clip.points is None else clip.points[s])
-    return part(slice(0, cut)), part(slice(cut, None))
-
-def evaluate_adaptation(model, cfg:Config, clips:list, seconds:float=60.0, fraction:float=0.6, seed:int=0,
-                        methods=('path', 'dta'), min_frames:int=190, progress:bool=True) -> list[dict]:
-    "Per clip: per-frame mean error on a known warp of the held-back part, untouched and with each method, shipped vs adapted encoders."
-    rng, rows = np.random.default_rng(seed), []
-    for cd in tqdm([c for c in clips if len(c.mouths) >= min_frames], desc='adapt and align', unit='clip', disable=not progress):
-        head, tail = split_clip(cd, fraction)
-        warped, n, truth, ok = known_warp(tail, cfg, rng)                  # Table 3's damage and answer
-        adapted, info = adapt_encoders(model, head, cfg, seconds, seed=seed, progress=False)
-        error = lambda fm: float(np.abs(fm[ok] - truth[ok]).mean())
-        row = dict(clip=cd.name, frames=int(ok.sum()), steps=info['steps'], untouched=error(method_frame_map(model, cfg, warped, n, 'untouched')))
-        for tag, m in (('', model), (' adapted', adapted)):
-            embeddings = embed_clip(m, warped, cfg)
-            for method in methods: row[method + tag] = error(method_frame_map(m, cfg, warped, n, method, embeddings))
-        rows.append(row)
-    return rows
-
-# %% ../nbs/11a_adapt.ipynb #c018b
-def adaptation_summary(rows:list[dict]) -> dict:
-    "The per-frame mean over `evaluate_adaptation`'s rows (each clip weighted by its scored frames)."
-    w = np.array([r['frames'] for r in rows], float)
-    return dict(clip=f'all {len(rows)} clips', frames=int(w.sum()), steps=int(round(np.mean([r['steps'] for r in rows]))),
-                **{k: float(np.average([r[k] for r in rows], weights=w)) for k in rows[0] if k not in ('clip', 'frames', 'steps')})

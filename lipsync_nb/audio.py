@@ -9,7 +9,7 @@ import numpy as np
 import librosa
 from hama.asr import ASRModel
 from .core import *
-from .media import read_audio, lesson_clip
+from .media import read_audio
 
 # %% auto #0
 __all__ = ['PHONE_HOP', 'PHONE_CHUNK', 'PHONE_CONTEXT', 'mfcc', 'steps_per_frame', 'n_audio_frames', 'audio_frames', 'loudness',

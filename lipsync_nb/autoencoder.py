@@ -5,14 +5,17 @@
 # %% ../nbs/07_autoencoder.ipynb #c003
 from __future__ import annotations
 import time
+from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+from fastcore.basics import patch
 from .core import *
 from .encoders import Encoders, init_weights
 from .data import AUDIO_FRONTENDS
 
+
 # %% auto #0
-__all__ = ['BahdanauAttention', 'TemporalAutoencoder', 'LipSyncModel', 'video_input', 'count_parameters', 'time_preset',
-           'synthetic_distances', 'train_on_distances']
+__all__ = ['CHECKPOINT_FORMAT', 'BahdanauAttention', 'TemporalAutoencoder', 'LipSyncModel', 'video_input', 'count_parameters',
+           'time_preset', 'load_checkpoint', 'model_from_checkpoint', 'default_checkpoint']
 
 # %% ../nbs/07_autoencoder.ipynb #c005
 class BahdanauAttention(nn.Module):
@@ -42,35 +45,39 @@ class TemporalAutoencoder(nn.Module):
                                  nn.Linear(m1, m2), nn.ReLU(inplace=True), nn.Linear(m2, n_v))
         init_weights(self)
 
-    def forward(self, rho:torch.Tensor, target:torch.Tensor|None=None):
-        "Teacher forcing when `target` `(B, 25)` is given, greedy decoding otherwise."
-        B, N, _ = rho.shape
-        rho = rho.float()
-        z = (rho - rho.mean(-1, keepdim=True)) / (rho.std(-1, keepdim=True) + 1e-5)     # distances on one scale per audio frame
-        rho = torch.cat([z, torch.softmax(-2 * z, -1) * 8], -1)                          # and a soft "which one is nearest"
-        enc_out, state = self.encoder(rho)
-        proj = self.attn.V(enc_out) if self.attn is not None else None
-        ctx = enc_out.new_zeros(B, self.cfg.lstm_hidden)
-        prev = torch.full((B,), self.start, dtype=torch.long, device=rho.device)
-        logits, alphas = [], []
-        for k in range(N):
-            x = self.drop(self.embed(prev))
-            if self.attn is not None: x = torch.cat([x, ctx], -1)
-            out, state = self.decoder(x.unsqueeze(1), state)
-            out = out.squeeze(1)
-            if self.attn is not None:
-                ctx, alpha = self.attn(out, enc_out, proj)
-                alphas.append(alpha)
-                lk = self.mlp(torch.cat([out, ctx], -1))
-            else: lk = self.mlp(out)
-            logits.append(lk)
-            if target is None: prev = lk.argmax(-1)
-            elif self.training and self.cfg.sampling_prob > 0:          # noisy teacher forcing: sometimes a slightly wrong previous index
-                jolt = torch.randint(-2, 3, (B,), device=rho.device) * (torch.rand(B, device=rho.device) < self.cfg.sampling_prob)
-                prev = (target[:, k] + jolt).clamp(0, self.cfg.n_video - 1)
-            else: prev = target[:, k]
-        att = torch.stack(alphas, 1) if alphas else rho.new_zeros(B, N, N)
-        return torch.stack(logits, 1), att
+
+# %% ../nbs/07_autoencoder.ipynb #c005a
+@patch
+def forward(self:TemporalAutoencoder, rho:torch.Tensor, target:torch.Tensor|None=None):
+    "Teacher forcing when `target` `(B, 25)` is given, greedy decoding otherwise."
+    B, N, _ = rho.shape
+    rho = rho.float()
+    z = (rho - rho.mean(-1, keepdim=True)) / (rho.std(-1, keepdim=True) + 1e-5)     # distances on one scale per audio frame
+    rho = torch.cat([z, torch.softmax(-2 * z, -1) * 8], -1)                          # and a soft "which one is nearest"
+    enc_out, state = self.encoder(rho)
+    proj = self.attn.V(enc_out) if self.attn is not None else None
+    ctx = enc_out.new_zeros(B, self.cfg.lstm_hidden)
+    prev = torch.full((B,), self.start, dtype=torch.long, device=rho.device)
+    logits, alphas = [], []
+    for k in range(N):
+        x = self.drop(self.embed(prev))
+        if self.attn is not None: x = torch.cat([x, ctx], -1)
+        out, state = self.decoder(x.unsqueeze(1), state)
+        out = out.squeeze(1)
+        if self.attn is not None:
+            ctx, alpha = self.attn(out, enc_out, proj)
+            alphas.append(alpha)
+            lk = self.mlp(torch.cat([out, ctx], -1))
+        else: lk = self.mlp(out)
+        logits.append(lk)
+        if target is None: prev = lk.argmax(-1)
+        elif self.training and self.cfg.sampling_prob > 0:          # noisy teacher forcing: sometimes a slightly wrong previous index
+            jolt = torch.randint(-2, 3, (B,), device=rho.device) * (torch.rand(B, device=rho.device) < self.cfg.sampling_prob)
+            prev = (target[:, k] + jolt).clamp(0, self.cfg.n_video - 1)
+        else: prev = target[:, k]
+    att = torch.stack(alphas, 1) if alphas else rho.new_zeros(B, N, N)
+    return torch.stack(logits, 1), att
+
 
 # %% ../nbs/07_autoencoder.ipynb #c008
 class LipSyncModel(nn.Module):
@@ -123,25 +130,36 @@ def time_preset(cfg:Config, batch:int=8, repeats:int=3, device:str='cpu') -> dic
                 encoders=count_parameters(m.encoders), autoencoder=count_parameters(m.autoencoder),
                 batch=batch, seconds_per_batch=round(dt, 3), windows_per_s=round(batch / dt, 1))
 
-# %% ../nbs/07_autoencoder.ipynb #c016
-def synthetic_distances(n:int, rng:np.random.Generator, noise:float, cfg:Config):
-    "Distance matrices `(n, 25, 75)` whose true match (from random warps + shifts) is nearest, plus Gaussian noise; and targets."
-    from lipsync_nb.data import ClipData, make_window
-    clip = ClipData('synthetic', np.zeros((300, 1, 1), np.uint8), np.zeros((296, 20, 13), np.float32))
-    targets = np.stack([make_window(clip, 120, rng, cfg)['target'] for _ in range(n)])
-    j = np.arange(cfg.n_video)
-    d = np.minimum(np.abs(j[None, None, :] - targets[..., None]), 3) / 3.0       # 0 at the match, rising to 1 three frames away
-    return (d + rng.normal(0, noise, d.shape)).astype(np.float32), targets
+# %% ../nbs/07_autoencoder.ipynb #c023
+CHECKPOINT_FORMAT = 1
 
-def train_on_distances(cfg:Config, noise, steps:int=300, batch:int=32, seed:int=0, lr:float=3e-3):
-    "Fit a `TemporalAutoencoder` on synthetic distances (`noise`: a level, or a (low, high) range drawn per batch); returns it."
-    rng = np.random.default_rng(seed); torch.manual_seed(seed)
-    level = (lambda: rng.uniform(*noise)) if isinstance(noise, tuple) else (lambda: noise)
-    ae = TemporalAutoencoder(cfg); opt = torch.optim.Adam(ae.parameters(), lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.2)
-    for _ in range(steps):
-        d, t = synthetic_distances(batch, rng, level(), cfg)
-        logits, _ = ae(torch.from_numpy(d), torch.from_numpy(t))
-        loss = F.cross_entropy(logits.flatten(0, 1), torch.from_numpy(t).flatten())
-        opt.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(ae.parameters(), 1.0); opt.step(); sched.step()
-    return ae.eval()
+def load_checkpoint(path, preset:str|None=None) -> dict:
+    "Read a checkpoint, refusing a corrupt file, another preset, or an incompatible format."
+    path = Path(path)
+    if not path.exists(): raise LipsyncError(path, "no such checkpoint")
+    try: state = torch.load(path, map_location='cpu', weights_only=False)
+    except Exception as e: raise LipsyncError(path, f"corrupt or unreadable checkpoint ({type(e).__name__})") from None
+    if not isinstance(state, dict) or 'format' not in state or 'config' not in state:
+        raise LipsyncError(path, "not a lipsync_nb checkpoint")
+    if state['format'] != CHECKPOINT_FORMAT:
+        raise LipsyncError(path, f"checkpoint format {state['format']} is not supported by this version (format {CHECKPOINT_FORMAT})")
+    name = state['config'].get('name')
+    if preset is not None and name != preset:
+        raise LipsyncError(path, f"checkpoint is for preset {name!r}, not {preset!r}")
+    return state
+
+
+# %% ../nbs/07_autoencoder.ipynb #c024
+def model_from_checkpoint(path, preset:str|None=None, device:str='cpu') -> tuple[LipSyncModel, Config]:
+    "The trained model and its `Config` from a checkpoint, in eval mode."
+    state = load_checkpoint(path, preset)
+    cfg = Config.from_dict(state['config'])
+    model = LipSyncModel(cfg)
+    try: model.load_state_dict(state['model'])
+    except RuntimeError as e: raise LipsyncError(path, f"checkpoint does not match the model of preset {cfg.name!r} ({str(e).splitlines()[0]})") from None
+    return model.to(device).eval(), cfg
+
+def default_checkpoint() -> Path:
+    "The trained `cpu` model shipped in `data_samples/`."
+    return data_samples_dir()/'lipsync_cpu.pt'
+

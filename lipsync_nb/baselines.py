@@ -79,6 +79,8 @@ def _dta_banded(cost:np.ndarray, lo:np.ndarray, Tv:int, p:float, relax:int) -> l
         path.append((i, j))
     return path[::-1]
 
+
+# %% ../nbs/10_baselines.ipynb #c011a
 def dta_path(cost:np.ndarray, step_penalty:float, band:int|None=50, relax:int=3) -> list[tuple[int, int]]:
     "The cheapest monotonic path of (audio, video) cells through a full cost matrix under DTA's step pattern, band and relaxed ends."
     Ta, Tv = cost.shape; lo, W = _band(Ta, Tv, band)
@@ -110,6 +112,7 @@ def _dta_with_offset(a, v, n_out, n_video, fps, step_penalty, band_s, relax, off
         n = min(len(a), len(fm)); d = _row_distances(a[:n], v, np.clip(fm[:n], 0, len(v) - 1)[:, None])[:, 0]
         return float(d[sa:].mean())
     return min((shifted, plain), key=lambda r: mean_distance(r[0]))
+
 
 # %% ../nbs/10_baselines.ipynb #c015b
 def distance_probs(a:torch.Tensor, v:torch.Tensor, lo:np.ndarray, width:int, tau:float=0.3) -> tuple[np.ndarray, np.ndarray]:

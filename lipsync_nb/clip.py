@@ -8,13 +8,16 @@ import json, time, hashlib, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
+from fastcore.basics import patch
 from .core import *
-from .media import probe, read_audio, lesson_clip, open_media
+from .media import probe, read_audio, open_media
 from .mouth import track_mouths
 from .audio import mfcc, audio_frames, n_audio_frames, loudness, check_audio, phone_posteriors, phones_model
 
+
 # %% auto #0
-__all__ = ['PREPROCESS_VERSION', 'Clip', 'clip_key', 'preprocess', 'sync_lags']
+__all__ = ['PREPROCESS_VERSION', 'Clip', 'clip_key', 'check_preprocess_inputs', 'cached_clip', 'compute_clip', 'preprocess',
+           'sync_lags']
 
 # %% ../nbs/03a_clip.ipynb #c005
 PREPROCESS_VERSION = 2      # bump when preprocessing changes what it produces: old cache entries are then ignored
@@ -45,10 +48,6 @@ class Clip:
     def audio_frames(self, cfg:Config|None=None) -> np.ndarray:
         "Audio frames `(Ta, 20, 13)` (a view of `mfcc`)."
         return audio_frames(self.mfcc, cfg)
-    @property
-    def n_pairs(self) -> int:
-        "Audio frames that have a full 5-mouth video input at the same time."
-        return max(0, min(n_audio_frames(len(self.mfcc)), self.n_frames - Config().stack + 1))
 
     def __repr__(self):
         return (f"Clip({Path(self.source).name}: {self.n_frames} frames = {self.duration:.2f} s at {self.fps:g} fps, "
@@ -56,30 +55,39 @@ class Clip:
 
     _arrays = ('mouths', 'landmarks', 'face_found', 'mouth_opening', 'mfcc', 'loudness')
 
-    def save(self, path) -> Path:
-        "Write to `path` (.npz) atomically."
-        path = Path(path)
-        meta = dict(fps=self.fps, sample_rate=self.sample_rate, source=self.source, audio_source=self.audio_source,
-                    key=self.key, report=self.report, version=PREPROCESS_VERSION)
-        with atomic_write(path) as f:
-            extra = {} if self.phones is None else dict(phones=self.phones)
-            np.savez(f, **{k: getattr(self, k) for k in self._arrays}, **extra, meta=np.array(json.dumps(meta)))
-        return path
+@patch(as_prop=True)
+def n_pairs(self:Clip) -> int:
+    "Audio frames that have a full 5-mouth video input at the same time."
+    return max(0, min(n_audio_frames(len(self.mfcc)), self.n_frames - Config().stack + 1))
 
-    @classmethod
-    def load(cls, path) -> 'Clip':
-        "Read a `Clip` saved by `save`."
-        path = Path(path)
-        if not path.exists(): raise LipsyncError(path, "no such file")
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                meta = json.loads(str(z['meta']))
-                arrays = {k: z[k] for k in cls._arrays}
-                if 'phones' in z.files: arrays['phones'] = z['phones']
-        except (OSError, ValueError, KeyError, EOFError) as e:
-            raise LipsyncError(path, f"not a lipsync_nb clip file, or corrupt ({type(e).__name__})") from None
-        meta.pop('version', None)
-        return cls(**arrays, **meta)
+
+# %% ../nbs/03a_clip.ipynb #c005a
+@patch
+def save(self:Clip, path) -> Path:
+    "Write to `path` (.npz) atomically."
+    path = Path(path)
+    meta = dict(fps=self.fps, sample_rate=self.sample_rate, source=self.source, audio_source=self.audio_source,
+                key=self.key, report=self.report, version=PREPROCESS_VERSION)
+    with atomic_write(path) as f:
+        extra = {} if self.phones is None else dict(phones=self.phones)
+        np.savez(f, **{k: getattr(self, k) for k in self._arrays}, **extra, meta=np.array(json.dumps(meta)))
+    return path
+
+@patch(cls_method=True)
+def load(cls:Clip, path) -> 'Clip':
+    "Read a `Clip` saved by `save`."
+    path = Path(path)
+    if not path.exists(): raise LipsyncError(path, "no such file")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z['meta']))
+            arrays = {k: z[k] for k in cls._arrays}
+            if 'phones' in z.files: arrays['phones'] = z['phones']
+    except (OSError, ValueError, KeyError, EOFError) as e:
+        raise LipsyncError(path, f"not a lipsync_nb clip file, or corrupt ({type(e).__name__})") from None
+    meta.pop('version', None)
+    return cls(**arrays, **meta)
+
 
 # %% ../nbs/03a_clip.ipynb #c007
 def clip_key(video, audio=None, cfg:Config|None=None) -> str:
@@ -98,10 +106,10 @@ def _with_phones(clip:Clip, cfg:Config, cached:Path|None) -> Clip:
     if cached is not None: clip.save(cached)
     return clip
 
-def preprocess(video, audio=None, out=None, cfg:Config|None=None, cache:bool=True, progress:bool=True) -> Clip:
-    "Mouths, landmarks, mouth opening and MFCC of `video` (audio from `audio` if given, else the video's own); optionally saved to `out`."
-    cfg = cfg or Config()
-    video = Path(video); audio = Path(audio) if audio is not None else None
+
+# %% ../nbs/03a_clip.ipynb #c007a
+def check_preprocess_inputs(video:Path, audio:Path|None, out, cfg:Config):
+    "Refuse, before any work, a missing stream, a clip shorter than `cfg.min_duration`, an output that is an input or not `.npz`."
     if out is not None:
         out = check_output_path(out, inputs=[video, audio])
         if out.suffix != '.npz': raise LipsyncError(out, "output must be a .npz file")
@@ -111,19 +119,24 @@ def preprocess(video, audio=None, out=None, cfg:Config|None=None, cache:bool=Tru
     if not ainfo.has_audio: raise LipsyncError(audio or video, "no audio stream" + ("" if audio else " (give one with --audio)"))
     if info.duration and info.duration < cfg.min_duration:
         raise LipsyncError(video, f"clip shorter than {cfg.min_duration:g} s ({info.duration:.2f} s)")
-    key = clip_key(video, audio, cfg)
-    cached = cache_dir()/f"{key}.npz" if cache else None
-    if cached is not None and cached.exists():
-        try:
-            clip = Clip.load(cached)
-            for msg in clip.report.get('warnings', []):               # what the first run said, said again
-                msg = msg.replace(clip.audio_source, str(audio or video)).replace(clip.source, str(video))
-                warnings.warn(msg, LipsyncWarning, stacklevel=2)
-            clip.source, clip.audio_source = str(video), str(audio or video)
-            clip = _with_phones(clip, cfg, cached)
-            if out is not None: clip.save(out)
-            return clip
-        except LipsyncError: cached.unlink(missing_ok=True)       # a broken cache entry is recomputed
+    return out
+
+def cached_clip(cached:Path, video:Path, audio:Path|None, cfg:Config) -> Clip|None:
+    "The cached `Clip`, its warnings said again and its paths set to this call's; None when absent or broken (then removed)."
+    if not cached.exists(): return None
+    try:
+        clip = Clip.load(cached)
+        for msg in clip.report.get('warnings', []):               # what the first run said, said again
+            msg = msg.replace(clip.audio_source, str(audio or video)).replace(clip.source, str(video))
+            warnings.warn(msg, LipsyncWarning, stacklevel=3)
+        clip.source, clip.audio_source = str(video), str(audio or video)
+        return _with_phones(clip, cfg, cached)
+    except LipsyncError: cached.unlink(missing_ok=True); return None   # a broken cache entry is recomputed
+
+
+# %% ../nbs/03a_clip.ipynb #c007b
+def compute_clip(video:Path, audio:Path|None, cfg:Config, key:str, progress:bool=True) -> Clip:
+    "Track the mouths, read the audio and its MFCC (and phones), with timings and the warnings kept in the report."
     timings, t_all = {}, time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:              # kept in the report, so that a cache hit says them too
         warnings.simplefilter('always', LipsyncWarning)
@@ -146,9 +159,24 @@ def preprocess(video, audio=None, out=None, cfg:Config|None=None, cache:bool=Tru
     if phones is not None: report['phones_model'] = phones_model()
     clip = Clip(track.mouths, track.landmarks, track.face_found, track.mouth_opening, steps, loudness(y, cfg), cfg.fps,
                 cfg.sample_rate, str(video), str(audio or video), key, report, phones)
-    if cached is not None: clip.save(cached)
+    return clip
+
+
+# %% ../nbs/03a_clip.ipynb #c007c
+def preprocess(video, audio=None, out=None, cfg:Config|None=None, cache:bool=True, progress:bool=True) -> Clip:
+    "Mouths, landmarks, mouth opening and MFCC of `video` (audio from `audio` if given, else the video's own); optionally saved to `out`."
+    cfg = cfg or Config()
+    video = Path(video); audio = Path(audio) if audio is not None else None
+    out = check_preprocess_inputs(video, audio, out, cfg)
+    key = clip_key(video, audio, cfg)
+    cached = cache_dir()/f"{key}.npz" if cache else None
+    clip = cached_clip(cached, video, audio, cfg) if cached is not None else None
+    if clip is None:
+        clip = compute_clip(video, audio, cfg, key, progress)
+        if cached is not None: clip.save(cached)
     if out is not None: clip.save(out)
     return clip
+
 
 # %% ../nbs/03a_clip.ipynb #c011
 def sync_lags(mouth_opening:np.ndarray, loud:np.ndarray, max_lag:int=15):

@@ -8,11 +8,12 @@ import os, sys, glob, json, hashlib, tempfile, warnings, contextlib, dataclasses
 from dataclasses import dataclass, asdict, replace, fields
 from pathlib import Path
 
+
 # %% auto #0
 __all__ = ['PREPROCESS_FIELDS', 'METHODS', 'DEFAULT_METHOD', 'ADAPTED_METHOD', 'DECODES', 'RETIMES', 'PRESETS', 'LipsyncError',
-           'LipsyncWarning', 'warn', 'Config', 'check_device', 'default_device', 'file_digest', 'cache_dir',
-           'check_output_path', 'clean_stale_temporaries', 'atomic_write', 'repo_root', 'data_samples_dir',
-           'shared_require', 'shared_clips_dir', 'shared_clip']
+           'LipsyncWarning', 'warn', 'PreprocessConfig', 'ModelConfig', 'TrainConfig', 'Config', 'check_device',
+           'default_device', 'file_digest', 'cache_dir', 'check_output_path', 'clean_stale_temporaries', 'atomic_write',
+           'repo_root', 'data_samples_dir', 'shared_require', 'shared_clips_dir', 'shared_clip']
 
 # %% ../nbs/00_core.ipynb #c005
 class LipsyncError(Exception):
@@ -30,10 +31,9 @@ def warn(path, message:str):
 
 # %% ../nbs/00_core.ipynb #c008
 @dataclass(frozen=True)
-class Config:
-    "Every tunable number of lipsync_nb. Presets: `Config.preset('paper'|'cpu'|'tiny')`."
+class PreprocessConfig:
+    "Preprocessing (paper §3.1); identical in every preset, so one cache serves all (`Config` holds all three groups)."
     name: str = 'paper'
-    # -- preprocessing (paper §3.1); identical in every preset, so one cache serves all --
     fps: int = 25                    # video frames per second after decoding (one audio frame per video frame)
     sample_rate: int = 16000         # audio samples per second after decoding
     mouth_size: int = 120            # side of the square grayscale mouth crop
@@ -50,7 +50,12 @@ class Config:
     max_gap: int = 12                # longest run of faceless frames filled by interpolation (frames)
     max_missing: float = 0.5         # refuse a clip when more than this fraction of frames has no face
     min_duration: float = 1.0        # refuse clips shorter than this (seconds)
-    # -- model (paper §3.2) --
+
+
+# %% ../nbs/00_core.ipynb #c008m
+@dataclass(frozen=True)
+class ModelConfig:
+    "The model (paper §3.2): front ends, encoder and autoencoder sizes."
     n_audio: int = 25                # audio frames per window (1 s)
     n_video: int = 75                # video frames per window (3 s)
     model_mouth_size: int = 120      # mouths are resized to this before the video encoder
@@ -73,7 +78,12 @@ class Config:
     attention: bool = True           # False = the paper's "no att." ablation
     decoder_dropout: float = 0.1     # dropout on the previous-step output embedding
     sampling_prob: float = 0.0       # noisy teacher forcing: chance that the decoder is fed a previous index off by up to ±2 in training
-    # -- training (paper §3.4) --
+
+
+# %% ../nbs/00_core.ipynb #c008t
+@dataclass(frozen=True)
+class TrainConfig:
+    "Training (paper §3.4)."
     batch_size: int = 4
     lr: float = 1e-6
     encoder_lr_scale: float = 1.0    # phase 2: the pretrained encoders learn at lr × this
@@ -83,8 +93,11 @@ class Config:
     max_shift: int = 25              # largest displacement of a frame by a warp, and largest global shift (frames)
     max_occurrences: int = 4         # most times one frame may appear in a warped video
 
+@dataclass(frozen=True)
+class Config(TrainConfig, ModelConfig, PreprocessConfig):
+    "Every tunable number of lipsync_nb: preprocessing, model and training fields. Presets: `Config.preset('paper'|'cpu'|'tiny')`."
     @classmethod
-    def preset(cls, name:str, **overrides) -> 'Config':
+    def preset(cls, name:str, **overrides) -> Config:
         "The named preset (`paper`, `cpu`, `tiny`) with `overrides` applied."
         if name not in PRESETS: raise LipsyncError(None, f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}")
         return replace(PRESETS[name], **overrides)
@@ -96,11 +109,13 @@ class Config:
     def to_dict(self) -> dict: return asdict(self)
 
     @classmethod
-    def from_dict(cls, d:dict) -> 'Config':
+    def from_dict(cls, d:dict) -> Config:
         "Rebuild a `Config` from `to_dict()` output (JSON turns tuples into lists)."
         known = {f.name: f for f in fields(cls)}
         return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in known})
 
+
+# %% ../nbs/00_core.ipynb #c008a
 PREPROCESS_FIELDS = ('fps', 'sample_rate', 'mouth_size', 'n_mfcc', 'n_mels', 'mfcc_window_ms', 'mfcc_hop_ms',
                      'detect_every', 'detect_side', 'crop_scale', 'cnn_every', 'max_gap')
 
@@ -120,6 +135,7 @@ PRESETS = {
                    fc_dim=16, embed_dim=16, lstm_hidden=16, lstm_layers=1, mlp_hidden=(16, 16), index_embed=8,
                    pretrain_loss='infonce', batch_size=2, lr=1e-3, betas=(0.9, 0.999), epochs_phase1=1, epochs_phase2=1),
 }
+
 
 # %% ../nbs/00_core.ipynb #c011
 def check_device(name:str) -> str:
@@ -184,6 +200,8 @@ def _pid_alive(pid:int) -> bool:
     except ProcessLookupError: return False
     except PermissionError: return True                        # someone else's live process
 
+
+# %% ../nbs/00_core.ipynb #c014a
 def clean_stale_temporaries(path) -> list[Path]:
     "Remove the temporaries `.NAME.PID.*.tmp` that a killed writer of `path` left behind (their process is gone)."
     path, removed = Path(path), []
@@ -208,6 +226,7 @@ def atomic_write(path, mode:str='wb'):
     except BaseException:
         with contextlib.suppress(OSError): os.unlink(tmp)
         raise
+
 
 # %% ../nbs/00_core.ipynb #c017
 _PKG = Path(__file__).resolve().parent if '__file__' in globals() else Path.cwd().resolve().parent/'lipsync_nb'

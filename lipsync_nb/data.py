@@ -74,6 +74,8 @@ def model_audio(mfcc_steps:np.ndarray, cfg:Config, phones:np.ndarray|None=None) 
         parts.append(phone_steps(phones, len(mfcc_steps)))
     return np.ascontiguousarray(audio_frames(np.concatenate(parts, 1), cfg))
 
+
+# %% ../nbs/05_data.ipynb #c009a
 def clip_data(clip:Clip, cfg:Config, speaker:str='') -> ClipData:
     "Resize a `Clip`'s mouths for the model (normalized when `cfg.mouth_norm`) and normalize its audio frames; refuse a clip too short for one window."
     S = cfg.model_mouth_size
@@ -90,6 +92,7 @@ def load_clips(paths, cfg:Config, speakers:dict|None=None, progress:bool=True) -
     "Preprocess (or read from the cache) and prepare every clip in `paths`."
     return [clip_data(preprocess(p, cfg=cfg, progress=False), cfg, (speakers or {}).get(Path(p).name, Path(p).stem))
             for p in tqdm(list(paths), desc='clips', disable=not progress, leave=False)]
+
 
 # %% ../nbs/05_data.ipynb #c009b
 def normalize_mouths(mouths:np.ndarray, window:int=-1, contrast:float=40.0) -> np.ndarray:

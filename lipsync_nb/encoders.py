@@ -12,7 +12,7 @@ from .data import stack_mouths, AUDIO_FRONTENDS
 # %% auto #0
 __all__ = ['conv_bn', 'AudioEncoder', 'VideoEncoder', 'LandmarkEncoder', 'PhoneEncoder', 'init_weights', 'Encoders',
            'contrastive_loss', 'infonce_loss', 'pretrain_loss', 'argmin_accuracy', 'segment_infonce_loss',
-           'sync_scores', 'sync_summary', 'toy_clip']
+           'sync_scores', 'sync_summary']
 
 # %% ../nbs/06_encoders.ipynb #c005
 def conv_bn(conv:nn.Module, c:int, dims:int=2) -> list:
@@ -184,16 +184,3 @@ def sync_summary(scores:list) -> dict:
     r = np.concatenate([s['rank'] for s in scores]); s = np.concatenate([s['shift'] for s in scores])
     return dict(clips=len(scores), frames=len(r), top1=float((r == 0).mean()), top5=float((r < 5).mean()),
                 windows=len(s), shift_exact=float((s == 0).mean()), shift_within1=float((np.abs(s) <= 1).mean()))
-
-# %% ../nbs/06_encoders.ipynb #c020
-def toy_clip(T:int, rng:np.random.Generator, size:int=24):
-    "Synthetic (mouths `(T, size, size)` uint8, audio frames `(T−4, 20, 13)`) driven by one smooth random curve."
-    e = np.convolve(rng.random(T * 4 + 80), np.hanning(9) / np.hanning(9).sum(), 'same')[40:40 + T * 4 + 20]
-    e = (e - e.min()) / (np.ptp(e) + 1e-9)
-    yy, xx = np.mgrid[:size, :size] - (size - 1) / 2
-    mouths = np.stack([np.where((xx / (size * 0.35)) ** 2 + (yy / (size * 0.05 + size * 0.3 * e[4 * t + 8])) ** 2 <= 1, 40, 200)
-                       for t in range(T)]).astype(np.uint8)
-    pattern = rng.normal(size=13)
-    steps = e[:, None] * pattern[None] + rng.normal(0, 0.1, (len(e), 13))
-    audio = np.stack([steps[4 * i:4 * i + 20] for i in range(T - 4)]).astype(np.float32)
-    return mouths, audio

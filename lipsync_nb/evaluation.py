@@ -6,28 +6,35 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np
+import librosa
+import plotly.graph_objects as go
 from tqdm.auto import tqdm
 from .core import *
-from .inference import METHODS, FrameMap, align_clip, embed_clip, warp_audio, stretch_audio, swapped_frame_map
+from .media import read_audio
+from .audio import mfcc, phone_posteriors
+from .clip import preprocess
+from .data import ClipData, clip_data, model_audio, read_speakers, speaker_split
 from .warping import random_frame_map, warp_targets
 from .encoders import sync_scores, sync_summary
+from .inference import FrameMap, embed_clip, warp_audio, swapped_frame_map
+from .align import align_clip, stretch_audio
+from .adapt import adapt_encoders
+
 
 # %% auto #0
 __all__ = ['INNER_LIPS', 'PAPER', 'LABELS', 'TITLES', 'warp_clip', 'audio_features', 'mouth_size', 'pearson', 'lip_agreement',
            'mel_cepstra', 'mcd', 'method_frame_map', 'within_clip', 'known_warp', 'evaluate', 'summarize',
-           'format_tables', 'table_figure', 'evaluation_clips', 'encoder_bench']
+           'format_tables', 'table_figure', 'evaluation_clips', 'encoder_bench', 'split_clip', 'evaluate_adaptation',
+           'adaptation_summary']
 
 # %% ../nbs/11_evaluation.ipynb #c005
 def warp_clip(cd, frame_map, audio:np.ndarray|None=None):
     "A `ClipData` whose video is re-timed by `frame_map` (`audio`: replacement audio frames; default untouched)."
-    from lipsync_nb.data import ClipData
     idx = np.clip(frame_map, 0, len(cd.mouths) - 1)
     return ClipData(cd.name, cd.mouths[idx], cd.audio if audio is None else audio, cd.speaker, None if cd.points is None else cd.points[idx])
 
 def audio_features(y:np.ndarray, cfg:Config) -> np.ndarray:
     "A waveform's audio frames `(Ta, 20, F)`, exactly as `clip_data` makes them (phone posteriors too when `cfg` reads them)."
-    from lipsync_nb.audio import mfcc, phone_posteriors
-    from lipsync_nb.data import model_audio
     return model_audio(mfcc(y, cfg), cfg, phone_posteriors(y, cfg) if 'phones' in cfg.audio_frontend else None)
 
 # %% ../nbs/11_evaluation.ipynb #c007
@@ -53,7 +60,6 @@ def lip_agreement(points:np.ndarray, reference:np.ndarray) -> dict:
 # %% ../nbs/11_evaluation.ipynb #c010
 def mel_cepstra(y:np.ndarray, sample_rate:int=16000, n_coeffs:int=60) -> np.ndarray:
     "Mel cepstra `(T, n_coeffs − 1)` in natural-log units (c0 dropped) of `y` normalized to −30 dBFS; 64 ms frames, 5 ms hop."
-    import librosa
     y = np.asarray(y, np.float64); rms = np.sqrt(np.mean(y ** 2)) + 1e-12
     y = (y * (10 ** (-30 / 20) / rms)).astype(np.float32)
     n_fft, hop = int(0.064 * sample_rate), int(0.005 * sample_rate)
@@ -65,7 +71,6 @@ def mel_cepstra(y:np.ndarray, sample_rate:int=16000, n_coeffs:int=60) -> np.ndar
 
 def mcd(reference, test, sample_rate:int=16000) -> tuple[float, float]:
     "(MCD, MCD-DTW) in dB between two waveforms (or their `mel_cepstra`, 2-D, to compute a reference's only once)."
-    import librosa
     A, B = (x if np.ndim(x) == 2 else mel_cepstra(x, sample_rate) for x in (reference, test))
     k = 10 / np.log(10) * np.sqrt(2)
     n = min(len(A), len(B))
@@ -95,6 +100,8 @@ def known_warp(cd, cfg:Config, rng:np.random.Generator):
     frame_map = within_clip(random_frame_map(n + 30, rng), cd); truth = warp_targets(frame_map, n)
     return warp_clip(cd, frame_map), n, truth, truth >= 0
 
+
+# %% ../nbs/11_evaluation.ipynb #c013a
 def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:int=0, waveforms:list|None=None,
              search:int=25, progress:bool=True, decode:str='soft') -> dict:
     "Per-(clip, warp, method) results for Tables 2–6 on known warps of `clips` (`waveforms`: each clip's 16 kHz audio, for Table 6)."
@@ -132,6 +139,7 @@ def evaluate(model, cfg:Config, clips:list, methods=METHODS, warps:int=1, seed:i
                 rows['audio'].append(dict(clip=cd.name, warp=w, method=m, mcd=d, mcd_dtw=d_dtw))
     return rows
 
+
 # %% ../nbs/11_evaluation.ipynb #c015
 PAPER = {   # the paper's Tables 2–6, as printed (LRS2 for 2–3, TCD-TIMIT cross-speaker for 4–6)
     2: dict(syncnet=(0.45, 36, 0.60), dta=(0.25, 27, 0.83), autoencoder=(0.12, 1, 0.88)),
@@ -144,6 +152,8 @@ LABELS = dict(untouched='no alignment', syncnet='SyncNet*', dta='modified DTA*',
               path='soft path over distances*',
               autoencoder_swapped='ours, roles swapped (audio warp version)')
 
+
+# %% ../nbs/11_evaluation.ipynb #c015a
 def summarize(rows:dict) -> dict:
     "Tables 2–6 as lists of row dicts (one per method), each with the paper's figures where it has them."
     out = {}
@@ -184,6 +194,8 @@ TITLES = {2: 'Table 2 — single shift (frames; top-1 = % of clips exact)', 3: '
           4: 'Table 4 — lip agreement: Pearson correlation of mouth width (x) and height (y) with the original video',
           5: 'Table 5 — edit statistics of the re-timed video (%)', 6: 'Table 6 — audio warp: MCD and MCD-DTW (dB, mean ± SD; lower is better)'}
 
+
+# %% ../nbs/11_evaluation.ipynb #c015b
 def format_tables(tables:dict, note:str='') -> str:
     "The tables as plain text, in the paper's layout."
     def fmt(x): return f"{x:.3f}" if isinstance(x, (float, np.floating)) else str(x)
@@ -198,7 +210,6 @@ def format_tables(tables:dict, note:str='') -> str:
 
 def table_figure(tables:dict, k:int):
     "A plotly bar chart of one table's numeric columns, one group per method."
-    import plotly.graph_objects as go
     rows = tables[k]; cols = [c for c in rows[0] if c != 'method' and isinstance(rows[0][c], (int, float, np.floating))]
     if k == 6:
         cols = ['MCD', 'MCD-DTW']; val = lambda r, c: float(r[c].split(' ± ')[0])
@@ -206,13 +217,11 @@ def table_figure(tables:dict, k:int):
     fig = go.Figure([go.Bar(name=c, x=[r['method'] for r in rows], y=[round(val(r, c), 3) for r in rows]) for c in cols])
     return fig.update_layout(title=TITLES[k], barmode='group', height=320, width=720, margin=dict(l=40, r=10, t=40, b=40))
 
+
 # %% ../nbs/11_evaluation.ipynb #c017
 def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, progress:bool=True, audio:bool=True,
                      spread:int|None=None) -> tuple[list, list]:
     "(ClipData list, 16 kHz waveforms or None) of the clips in `folder`: with a clips.csv, only the validation (`split='val'`) or training (`'train'`) speakers; `spread`: at most that many, evenly spread."
-    from lipsync_nb.clip import preprocess
-    from lipsync_nb.data import clip_data, read_speakers, speaker_split
-    from lipsync_nb.media import read_audio
     folder = Path(folder)
     if not folder.is_dir(): raise LipsyncError(folder, "no such folder of clips")
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in ('.mp4', '.mov', '.mkv', '.avi', '.webm', '.mpg'))
@@ -251,3 +260,33 @@ def encoder_bench(model, cfg:Config, folder, train_limit:int=40, dta:bool=True, 
             row['dta_frame_err'], row['untouched_frame_err'] = (t3[LABELS[m]]['mean shift error'] for m in ('dta', 'untouched'))
         rows.append(row)
     return rows
+
+# %% ../nbs/11_evaluation.ipynb #c024b
+def split_clip(clip:ClipData, fraction:float=0.6) -> tuple[ClipData, ClipData]:
+    "The first `fraction` of a clip and the rest, each with its own audio."
+    cut = int(len(clip.mouths) * fraction)
+    part = lambda s: ClipData(clip.name, clip.mouths[s], clip.audio[s], clip.speaker, None if clip.points is None else clip.points[s])
+    return part(slice(0, cut)), part(slice(cut, None))
+
+def evaluate_adaptation(model, cfg:Config, clips:list, seconds:float=60.0, fraction:float=0.6, seed:int=0,
+                        methods=('path', 'dta'), min_frames:int=190, progress:bool=True) -> list[dict]:
+    "Per clip: per-frame mean error on a known warp of the held-back part, untouched and with each method, shipped vs adapted encoders."
+    rng, rows = np.random.default_rng(seed), []
+    for cd in tqdm([c for c in clips if len(c.mouths) >= min_frames], desc='adapt and align', unit='clip', disable=not progress):
+        head, tail = split_clip(cd, fraction)
+        warped, n, truth, ok = known_warp(tail, cfg, rng)                  # Table 3's damage and answer
+        adapted, info = adapt_encoders(model, head, cfg, seconds, seed=seed, progress=False)
+        error = lambda fm: float(np.abs(fm[ok] - truth[ok]).mean())
+        row = dict(clip=cd.name, frames=int(ok.sum()), steps=info['steps'], untouched=error(method_frame_map(model, cfg, warped, n, 'untouched')))
+        for tag, m in (('', model), (' adapted', adapted)):
+            embeddings = embed_clip(m, warped, cfg)
+            for method in methods: row[method + tag] = error(method_frame_map(m, cfg, warped, n, method, embeddings))
+        rows.append(row)
+    return rows
+
+# %% ../nbs/11_evaluation.ipynb #c024c
+def adaptation_summary(rows:list[dict]) -> dict:
+    "The per-frame mean over `evaluate_adaptation`'s rows (each clip weighted by its scored frames)."
+    w = np.array([r['frames'] for r in rows], float)
+    return dict(clip=f'all {len(rows)} clips', frames=int(w.sum()), steps=int(round(np.mean([r['steps'] for r in rows]))),
+                **{k: float(np.average([r[k] for r in rows], weights=w)) for k in rows[0] if k not in ('clip', 'frames', 'steps')})

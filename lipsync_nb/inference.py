@@ -8,19 +8,19 @@ import json, bisect
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch
-from scipy.ndimage import gaussian_filter1d
+from scipy.ndimage import gaussian_filter1d, median_filter
 from scipy.linalg import solve_banded
 from tqdm.auto import tqdm
+from fastcore.basics import patch
 from .core import *
+
 
 # %% auto #0
 __all__ = ['STEP_COST', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path',
            'embed_clip', 'global_offset', 'local_offsets', 'gated_offset', 'FrameMap',
            'predict_windows_from_embeddings', 'predict_windows', 'path_from_predictions', 'confidence', 'window_scores',
            'monotonic_path', 'anchor_line', 'band_cost', 'path_confidence', 'probability_path', 'soft_path',
-           'default_checkpoint', 'source_indices', 'retime_video', 'align_clip', 'keep_timing_where_faceless',
-           'stretch_audio', 'align_video', 'invert_map', 'swapped_frame_map', 'warp_audio', 'known_retiming',
-           'map_accuracy']
+           'invert_map', 'swapped_frame_map', 'warp_audio', 'map_accuracy']
 
 # %% ../nbs/09_inference.ipynb #c005
 def window_starts(n_audio:int, n_a:int=25, stride:int=10) -> list[int]:
@@ -122,7 +122,6 @@ def global_offset(a:torch.Tensor, v:torch.Tensor, max_offset:int=125, min_overla
 # %% ../nbs/09_inference.ipynb #c016
 def local_offsets(a:torch.Tensor, v:torch.Tensor, starts:list[int], max_offset:int=75, context:tuple=(25, 50), smooth:int=5) -> np.ndarray:
     "Per window start, the offset (frames) that minimizes the mean audio–video distance over its 3 s context, median-filtered."
-    from scipy.ndimage import median_filter
     a, v = a.float(), v.float(); Ta, Tv = len(a), len(v)
     offsets = np.arange(-max_offset, max_offset + 1)
     # cumulative sums along each diagonal, diag[o][i] = ‖a_i − v_{i+o}‖ (never the whole Ta × Tv matrix: an hour of
@@ -175,33 +174,38 @@ class FrameMap:
     source_timing_frames: int = 0     # output frames left at the source timing (the anchor line): nothing paid for moving them
     adapted: str = ''                 # what `--adapt` did, in one line ('' when not asked)
 
-    def stats(self) -> dict:
-        "Edit statistics (Table 5): % of output frames duplicated, % of source frames deleted, % consecutive, % unique."
-        fm = np.asarray(self.frame_map); n = max(1, len(fm))
-        used = np.unique(fm); span = np.arange(fm.min(), fm.max() + 1) if len(fm) else np.zeros(0)
-        d = np.diff(fm)
-        return dict(frames=len(fm), duplicated=float((d == 0).sum() / n), deleted=float(len(np.setdiff1d(span, used)) / max(1, len(span))),
-                    consecutive=float((d == 1).sum() / max(1, len(d))), unique=float(len(used) / n),
-                    mean_confidence=float(np.mean(self.confidence)) if len(self.confidence) else 0.0)
+@patch
+def stats(self:FrameMap) -> dict:
+    "Edit statistics (Table 5): % of output frames duplicated, % of source frames deleted, % consecutive, % unique."
+    fm = np.asarray(self.frame_map); n = max(1, len(fm))
+    used = np.unique(fm); span = np.arange(fm.min(), fm.max() + 1) if len(fm) else np.zeros(0)
+    d = np.diff(fm)
+    return dict(frames=len(fm), duplicated=float((d == 0).sum() / n), deleted=float(len(np.setdiff1d(span, used)) / max(1, len(span))),
+                consecutive=float((d == 1).sum() / max(1, len(d))), unique=float(len(used) / n),
+                mean_confidence=float(np.mean(self.confidence)) if len(self.confidence) else 0.0)
 
-    def to_dict(self) -> dict:
-        return dict(fps=self.fps, frame_map=[int(x) for x in self.frame_map], confidence=[round(float(c), 4) for c in self.confidence],
-                    global_offset_frames=int(self.global_offset_frames), global_offset_confidence=round(float(self.global_offset_confidence), 4),
-                    n_video_frames=int(self.n_video_frames), video=self.video, audio=self.audio,
-                    source_timing_frames=int(self.source_timing_frames), adapted=self.adapted, stats=self.stats())
+@patch
+def to_dict(self:FrameMap) -> dict:
+    return dict(fps=self.fps, frame_map=[int(x) for x in self.frame_map], confidence=[round(float(c), 4) for c in self.confidence],
+                global_offset_frames=int(self.global_offset_frames), global_offset_confidence=round(float(self.global_offset_confidence), 4),
+                n_video_frames=int(self.n_video_frames), video=self.video, audio=self.audio,
+                source_timing_frames=int(self.source_timing_frames), adapted=self.adapted, stats=self.stats())
 
-    def save(self, path) -> Path:
-        "Write the map as JSON (atomically)."
-        path = Path(path)
-        with atomic_write(path, 'w') as f: json.dump(self.to_dict(), f)
-        return path
+@patch
+def save(self:FrameMap, path) -> Path:
+    "Write the map as JSON (atomically)."
+    path = Path(path)
+    with atomic_write(path, 'w') as f: json.dump(self.to_dict(), f)
+    return path
 
-    @classmethod
-    def load(cls, path) -> 'FrameMap':
-        d = json.loads(Path(path).read_text())
-        return cls(np.array(d['frame_map']), np.array(d['confidence']), d['fps'], d['global_offset_frames'],
-                   d.get('global_offset_confidence', 0.0), d.get('n_video_frames', 0), d.get('video', ''), d.get('audio', ''), d.get('source_timing_frames', 0),
-                   d.get('adapted', ''))
+
+# %% ../nbs/09_inference.ipynb #c019a
+@patch(cls_method=True)
+def load(cls:FrameMap, path) -> 'FrameMap':
+    d = json.loads(Path(path).read_text())
+    return cls(np.array(d['frame_map']), np.array(d['confidence']), d['fps'], d['global_offset_frames'],
+               d.get('global_offset_confidence', 0.0), d.get('n_video_frames', 0), d.get('video', ''), d.get('audio', ''), d.get('source_timing_frames', 0),
+               d.get('adapted', ''))
 
 @torch.no_grad()
 def predict_windows_from_embeddings(model, a:torch.Tensor, v:torch.Tensor, cfg:Config, offset=0, stride:int=10, batch:int=64,
@@ -224,6 +228,8 @@ def predict_windows_from_embeddings(model, a:torch.Tensor, v:torch.Tensor, cfg:C
             out.append((st, np.clip(v0 + p.argmax(-1), 0, n_inputs - 1), p.max(-1))); mats.append((st, v0, p))
     return out, mats
 
+
+# %% ../nbs/09_inference.ipynb #c019b
 @torch.no_grad()
 def predict_windows(model, clip, cfg:Config, offset=0, stride:int=10, device:str='cpu', batch:int=16, progress:bool=True):
     "Run the model on every window (`offset`: one, or one per window): (start, video frame per audio frame, probability) per window, and the matrices."
@@ -261,6 +267,8 @@ def path_from_predictions(predictions, n_audio:int, n_video:int, n_out:int|None=
     smooth = adaptive_smooth(fill_skipped(raw), fps)
     return finalize_path(smooth, n_out or n_audio, n_video), raw
 
+
+# %% ../nbs/09_inference.ipynb #c019c
 def confidence(frame_map:np.ndarray, mats, n_audio:int) -> np.ndarray:
     "Per audio frame: share of windows whose top choice is the final frame (±1), times their mean probability of it."
     agree, prob, cnt = np.zeros(n_audio), np.zeros(n_audio), np.zeros(n_audio)
@@ -276,6 +284,7 @@ def confidence(frame_map:np.ndarray, mats, n_audio:int) -> np.ndarray:
     cnt = np.maximum(cnt, 1)
     out = (agree / cnt) * (prob / cnt)
     return np.r_[out, np.zeros(max(0, len(frame_map) - n_audio))][:len(frame_map)]
+
 
 # %% ../nbs/09_inference.ipynb #c019b
 STEP_COST = (2.0, 0.0, 2.0, 4.0, 6.0)      # −log-probability units for a path step of 0 (duplicate), 1, 2, 3, 4 video frames
@@ -338,157 +347,6 @@ def soft_path(mats, n_audio:int, n_video:int, anchor=0, radius:int=60, prior:flo
     path, conf = probability_path(window_scores(mats, n_audio, n_video, lo, W), (cols >= 0) & (cols < n_video), lo, prior, step_cost)
     return np.clip(path, 0, n_video - 1), conf
 
-# %% ../nbs/09_inference.ipynb #c021
-def default_checkpoint() -> Path:
-    "The trained `cpu` model shipped in `data_samples/`."
-    return data_samples_dir()/'lipsync_cpu.pt'
-
-def source_indices(frame_map:np.ndarray, map_fps:float, out_fps:float) -> np.ndarray:
-    "For output at `out_fps`: the source frame (decoded at `out_fps`) to show at each output frame, through timestamps; never goes back."
-    fm = np.asarray(frame_map, np.float64)
-    n_out = int(np.floor(len(fm) / map_fps * out_fps + 1e-6))
-    t = np.arange(n_out) / out_fps * map_fps                      # position in map frames
-    k = np.minimum(t.astype(np.int64), len(fm) - 1)
-    t_src = (fm[k] + (t - k)) / map_fps                            # source time: the mapped frame plus the time into it
-    return np.maximum.accumulate(np.round(t_src * out_fps + 1e-9).astype(np.int64))
-
-def retime_video(video, frame_map:np.ndarray, out, audio:np.ndarray|None=None, sample_rate:int=48000, fps:float=25,
-                 out_fps:float|None=None, inputs=(), progress:bool=True, retime:str='remux') -> Path:
-    "Write `out`: at 25 fps output frame j is source frame `frame_map[j]`; at `out_fps` (e.g. the source's rate) timestamps carry the map."
-    from lipsync_nb.media import VideoReader, write_video, prefetch, probe, remux_video, REMUX_CODECS
-    fm = np.asarray(frame_map)
-    if (np.diff(fm) < 0).any(): raise LipsyncError(None, "frame map must not go back in time")
-    if retime not in RETIMES: raise LipsyncError(None, f"unknown retime {retime!r}: choose one of {', '.join(RETIMES)}")
-    rate = out_fps or fps
-    idx = fm if rate == fps else source_indices(fm, fps, rate)
-    if retime == 'remux':
-        codec = probe(video).video_codec
-        if codec in REMUX_CODECS: return remux_video(out, video, idx, rate, audio, sample_rate, inputs)
-        warn(video, f"{codec} video cannot be remuxed into mp4: re-encoding it")
-    def frames():
-        it, cur, s = prefetch(VideoReader(video, rate, raw=True)), None, -1     # decoded frames pass through: no RGB round trip
-        for j in tqdm(range(len(idx)), desc='re-timing', unit='frame', disable=not progress, leave=False):
-            while s < idx[j]:
-                nxt = next(it, None)
-                if nxt is None: break
-                cur, s = nxt, s + 1
-            yield cur
-    return write_video(out, frames(), rate, audio=audio, sample_rate=sample_rate, inputs=inputs)
-
-
-def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=False,
-               progress:bool=False, method:str=DEFAULT_METHOD, embeddings=None, decode:str='soft'):
-    "The model part of `align` on a prepared clip: (frame map, confidence, global offset, its confidence, extras incl. the `anchor` line)."
-    from lipsync_nb.baselines import syncnet_align, dta_align, path_align
-    if method not in METHODS: raise LipsyncError(None, f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
-    if decode not in DECODES: raise LipsyncError(None, f"unknown decode {decode!r}: choose one of {', '.join(DECODES)}")
-    a, v = embeddings if embeddings is not None else embed_clip(model, cd, cfg, device)
-    n_out, n_frames = n_out or len(cd.audio), len(cd.mouths)
-    if method == 'syncnet':
-        fm, conf, off, off_conf = syncnet_align(a, v, n_out, n_frames, max(max_offset, 15))
-        return fm, conf, off, off_conf, dict(anchor=np.arange(len(a)) + off)
-    off, off_conf, _ = gated_offset(a, v, max_offset) if max_offset > 0 else (0, 0.0, None)
-    line = anchor_line(len(a), len(v), off)
-    if method == 'dta':
-        fm, conf, raw = dta_align(a, v, n_out, n_frames, cfg.fps, offset=off)
-        return fm, conf, off, off_conf, dict(raw=raw, anchor=line)
-    if method == 'path':
-        fm, conf, raw = path_align(a, v, n_out, n_frames, off)
-        return fm, conf, off, off_conf, dict(raw=raw, anchor=line)
-    starts = window_starts(len(cd.audio), cfg.n_audio); mid = np.minimum(np.array(starts) + cfg.n_audio // 2, len(a) - 1)
-    offsets = local_offsets(a, v, starts, max_offset=min(max_offset, 75)) if local and max_offset > 0 else line[mid] - mid
-    preds, mats = predict_windows_from_embeddings(model, a, v, cfg, offsets, device=device, progress=progress)
-    if decode == 'paper':
-        fm, raw = path_from_predictions(preds, len(cd.audio), n_frames, n_out, cfg.fps)
-        conf = confidence(fm, mats, len(cd.audio))
-    else:
-        radius = 60 + int(np.abs(offsets - (line[mid] - mid)).max(initial=0))
-        raw, c = soft_path(mats, len(cd.audio), len(v), line[:len(cd.audio)], radius)
-        fm, conf = finalize_path(raw, n_out, n_frames), np.r_[c, np.zeros(max(0, n_out - len(c)))][:n_out]
-    return fm, conf, off, off_conf, dict(preds=preds, mats=mats, raw=raw, anchor=line, offsets=np.broadcast_to(np.asarray(offsets), (len(mats),)))
-
-def keep_timing_where_faceless(frame_map:np.ndarray, face_found:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    "Where the mapped frames have no face, play the source at its own pace from the last frame with a face; (new map, changed mask)."
-    fm = np.asarray(frame_map).copy(); bad = ~face_found[np.clip(fm, 0, len(face_found) - 1)]
-    if not bad.any() or bad.all(): return fm, np.zeros(len(fm), bool)
-    j = 0
-    while j < len(fm):
-        if not bad[j]: j += 1; continue
-        k = j
-        while k < len(fm) and bad[k]: k += 1
-        start = fm[j - 1] + 1 if j > 0 else max(0, fm[k] - (k - j)) if k < len(fm) else fm[j]
-        run = start + np.arange(k - j)
-        if k < len(fm): run = np.minimum(run, fm[k])
-        fm[j:k] = np.clip(run, 0, len(face_found) - 1)
-        j = k
-    return np.maximum.accumulate(fm), bad
-
-def stretch_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000, fps:float=25) -> np.ndarray:
-    "The paper's audio-warp mode: WSOLA (pytsmod) moves audio frame j to video time `frame_map[j]`; the video is left alone."
-    import pytsmod
-    fm = np.asarray(frame_map); n = sample_rate / fps
-    js = [0] + [j for j in range(1, len(fm)) if fm[j] > fm[j - 1]]            # one anchor per new video frame
-    src = [j * n for j in js] + [len(fm) * n]; dst = [fm[j] * n for j in js] + [(fm[-1] + 1) * n]
-    x = np.asarray(audio[: int(len(fm) * n)], np.float64)
-    if len(x) < int(len(fm) * n): x = np.r_[x, np.zeros(int(len(fm) * n) - len(x))]
-    lead = int(fm[0] * n)
-    if lead > 0:                                                               # the map starts late: silence before it
-        x = np.r_[np.zeros(lead), x]; src = [0] + [s_ + lead for s_ in src]; dst = [0] + dst
-    y = pytsmod.wsola(x, np.array([src, dst], np.float64))
-    return np.clip(y, -1, 1).astype(np.float32)
-
-def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:str|None=None, max_offset:int=125,
-                overwrite:bool=False, progress:bool=True, local:bool=False, out_fps:float|str|None=None, warp:str='video',
-                method:str|None=None, decode:str='soft', retime:str='remux', adapt:bool=False, adapt_from=None,
-                adapt_seconds:float=60.0) -> FrameMap:
-    "Align `video` to `audio`: returns the `FrameMap`; with `out`, also writes the re-timed mp4 (and `map_path` JSON). `adapt`: first fine-tune the encoders on the video's own soundtrack (or on `adapt_from`, another synchronized recording of the speaker). `method`: default `DEFAULT_METHOD`, `ADAPTED_METHOD` when adapting."
-    from lipsync_nb.clip import preprocess
-    from lipsync_nb.data import clip_data
-    from lipsync_nb.media import read_audio, probe
-    from lipsync_nb.training import model_from_checkpoint
-    video, audio = Path(video), Path(audio)
-    for o in (out, map_path):
-        if o is None: continue
-        check_output_path(o, inputs=[video, audio] + ([Path(adapt_from)] if adapt_from else []))
-        if Path(o).exists() and not overwrite: raise LipsyncError(o, "output exists (use -y to overwrite)")
-    device = device or default_device()
-    ck = Path(checkpoint) if checkpoint else default_checkpoint()
-    model, cfg = model_from_checkpoint(ck, device=device)
-    adapted, method = '', method or (ADAPTED_METHOD if adapt or adapt_from else DEFAULT_METHOD)
-    if adapt or adapt_from:
-        from lipsync_nb.adapt import adapt_to_reference
-        model, adapted = adapt_to_reference(model, cfg, adapt_from or video, checkpoint=ck, seconds=adapt_seconds, progress=progress)
-        model = model.to(device)
-    clip = preprocess(video, audio=audio, cfg=cfg, progress=progress)
-    gap = clip.report.get('audio_duration', clip.audio_duration) - clip.duration
-    if gap > 1: warn(audio, f"audio is {gap:.1f} s longer than the video: the re-timed video repeats frames to fill it")
-    if gap < -1: warn(video, f"video is {-gap:.1f} s longer than the audio: the re-timed video ends with the audio")
-    cd = clip_data(clip, cfg)
-    n_out = int(round(probe(audio).duration * cfg.fps)) or len(cd.audio)
-    fm, conf, offset, off_conf, extras = align_clip(model, cd, cfg, max(n_out, len(cd.audio)), device, max_offset, local, progress,
-                                                    method, decode=decode)
-    fm, conf = (fm[:n_out], conf[:n_out]) if n_out else (fm, conf)
-    line = np.clip(extras['anchor'], 0, clip.n_frames - 1)[:len(fm)]
-    at_source = int((fm[:len(line)] == line).sum())
-    fm, kept = keep_timing_where_faceless(fm, clip.face_found)
-    if kept.any():
-        from lipsync_nb.mouth import frame_ranges
-        warn(video, f"no face in the video where output frames {frame_ranges(kept)} fall: kept the source timing there")
-    result = FrameMap(fm, np.where(kept, 0.0, conf), cfg.fps, offset, off_conf, clip.n_frames, str(video), str(audio), at_source, adapted)
-    if out is not None:
-        sr = 48000
-        rate = probe(video).fps if out_fps == 'source' else (float(out_fps) if out_fps else None)
-        if warp == 'video':
-            retime_video(video, fm, out, read_audio(audio, sr)[: int(len(fm) / cfg.fps * sr)], sr, cfg.fps, rate,
-                         inputs=[video, audio], progress=progress, retime=retime)
-        elif warp == 'audio':
-            y = stretch_audio(read_audio(audio, sr), fm, sr, cfg.fps)
-            n_v = min(clip.n_frames, int(len(y) / sr * cfg.fps))
-            retime_video(video, np.arange(n_v), out, y, sr, cfg.fps, rate, inputs=[video, audio], progress=progress, retime=retime)
-        else: raise LipsyncError(None, f"unknown warp {warp!r}: choose video or audio")
-    if map_path is not None: result.save(map_path)           # after the video: an interrupted run leaves neither
-    return result
-
 # %% ../nbs/09_inference.ipynb #c028
 def invert_map(frame_map:np.ndarray, n:int) -> np.ndarray:
     "Invert a non-decreasing map (frame `j` shows source frame `frame_map[j]`): for each of `n` source frames, where it is shown."
@@ -513,15 +371,6 @@ def warp_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000, fp
         s0 = int(m) * n
         buf[k * n: k * n + n + f] += src[s0: s0 + n + f] * ramp                    # source [s0 − h, s0 + n + h) → output [kn − h, …)
     return buf[h: h + len(frame_map) * n]
-
-def known_retiming(loud:np.ndarray, fast:tuple=(0.45, 0.65), quiet_db:float=-35.0) -> np.ndarray:
-    "A frame map that holds every quiet 40 ms frame twice (longer pauses) and drops every 4th frame in the `fast` stretch."
-    n = len(loud); out = []
-    for i in range(n):
-        if fast[0] * n <= i < fast[1] * n and i % 4 == 3: continue
-        out.append(i)
-        if loud[i] < quiet_db and not (fast[0] * n <= i < fast[1] * n): out.append(i)
-    return np.array(out, np.int64)
 
 def map_accuracy(predicted:np.ndarray, truth:np.ndarray) -> dict:
     "Per-frame error of a frame map against the truth: mean absolute error (frames), share exact, share within one frame."

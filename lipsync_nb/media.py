@@ -4,18 +4,19 @@
 
 # %% ../nbs/01_media.ipynb #c003
 from __future__ import annotations
-import math, contextlib
+import math, contextlib, threading, queue
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 import numpy as np
 import av
+from fastcore.basics import patch
 from .core import *
 
+
 # %% auto #0
-__all__ = ['REMUX_CODECS', 'open_media', 'MediaInfo', 'probe', 'lesson_clip', 'VideoReader', 'read_frames', 'prefetch',
-           'read_audio', 'write_video', 'nearest_frames', 'remux_video', 'make_test_video', 'expected_indices',
-           'make_test_audio']
+__all__ = ['REMUX_CODECS', 'open_media', 'MediaInfo', 'probe', 'VideoReader', 'read_frames', 'prefetch', 'read_audio',
+           'write_video', 'nearest_frames', 'remux_video']
 
 # %% ../nbs/01_media.ipynb #c005
 def _reason(e:Exception) -> str:
@@ -54,6 +55,8 @@ class MediaInfo:
         a = f"{self.audio_codec} {self.audio_rate} Hz x{self.channels}" if self.has_audio else 'no audio'
         return f"MediaInfo({Path(self.path).name}: {self.duration:.2f} s; {v}; {a})"
 
+
+# %% ../nbs/01_media.ipynb #c006a
 def probe(path) -> MediaInfo:
     "Read the streams of `path` without decoding."
     with open_media(path) as c:
@@ -75,13 +78,6 @@ def probe(path) -> MediaInfo:
             info.channels = a.codec_context.channels if hasattr(a.codec_context, 'channels') else a.codec_context.layout.nb_channels
         return info
 
-# %% ../nbs/01_media.ipynb #c008
-def lesson_clip(name:str='tanshuai0219_edtalk_uncrop_obama.mp4') -> Path:
-    "A real clip for the lessons: `name` from the shared clips, else the shipped public-domain sample."
-    p = shared_clip(name)
-    if p is not None: return p
-    print(f"../shared is absent: using the shipped sample instead of {name}")
-    return data_samples_dir()/'obama_address.mp4'
 
 # %% ../nbs/01_media.ipynb #c011
 _YUV = ('yuv420p', 'yuvj420p', 'yuv422p', 'yuvj422p', 'yuv444p', 'yuvj444p', 'nv12')     # 8-bit formats whose first plane is luma
@@ -101,6 +97,8 @@ def _scaled_size(w, h, max_side):
     s = max_side / max(w, h)
     return (max(2, int(round(w * s / 2)) * 2), max(2, int(round(h * s / 2)) * 2))
 
+
+# %% ../nbs/01_media.ipynb #c011a
 class VideoReader:
     "Iterate the frames of `path` resampled to `fps` by timestamp: `for frame in VideoReader(p): ...`."
     def __init__(self, path, fps:float=25, gray:bool=False, max_side:int|None=None, raw:bool=False, hold:bool=False):
@@ -115,55 +113,70 @@ class VideoReader:
         "Expected number of output frames (from the container's duration)."
         return max(0, int(math.floor(self.info.duration * self.fps + 1e-6)))
 
-    def _decoded(self, c, s):
-        "(time, av.VideoFrame) for every decodable source frame, in presentation order."
-        tb, rate = s.time_base, float(s.average_rate or s.guessed_rate or 25)
-        try:
-            for f in c.decode(s):
-                t = float(f.pts * tb) if f.pts is not None and tb else self.n_source / rate
-                self.n_source += 1
-                yield t, f
-        except av.error.FFmpegError as e:
-            if self.n_source == 0: raise LipsyncError(self.path, f"video stream cannot be decoded ({_reason(e)})") from None
-            raise LipsyncError(self.path, f"corrupt video data after {self.n_source} frames ({_reason(e)})") from None
-
     def _convert(self, f):
         return f if self.raw else _to_array(f, self.gray, self.size)
 
-    def __iter__(self):
-        step = 1.0 / self.fps
-        with open_media(self.path) as c:
-            s = c.streams.video[0]
-            s.thread_type = 'AUTO'
-            prev = prev_arr = None; k = 0; last_dt = 1.0 / max(self.info.fps, 1.0)
-            for t, f in self._decoded(c, s):
-                if self.t0 is None: self.t0 = t
-                if prev is not None and t <= prev[0]: continue          # drop out-of-order duplicates
-                cur_arr = None
-                while prev is not None and self.t0 + k * step <= t:
-                    target = self.t0 + k * step
-                    if self.hold and target >= t - 1e-9: break        # a frame shown from `target` (to a ns) is next round's
-                    if self.hold or target - prev[0] <= t - target:   # on screen (hold), or the previous frame is nearer (ties: earlier)
-                        if prev_arr is None: prev_arr = self._convert(prev[1])
-                        out = prev_arr
-                    else:
-                        if cur_arr is None: cur_arr = self._convert(f)
-                        out = cur_arr
-                    k += 1; self.n_out = k
-                    yield out
-                if prev is not None: last_dt = t - prev[0]
-                prev, prev_arr = (t, f), cur_arr
-            if prev is None: raise LipsyncError(self.path, "video stream has no decodable frames")
-            dur = float(prev[1].duration * s.time_base) if prev[1].duration else last_dt
-            # the last frame lasts at least one frame interval; a player (hold) shows it for exactly its own duration
-            self.end = prev[0] + (dur if self.hold and prev[1].duration else max(dur, last_dt))
-            while self.t0 + k * step < self.end - 1e-6:
-                if prev_arr is None: prev_arr = self._convert(prev[1])
+
+# %% ../nbs/01_media.ipynb #c011p
+@patch
+def __iter__(self:VideoReader):
+    "Frames at `fps`: each output time takes the nearest decoded frame (or, with `hold`, the one on screen)."
+    step = 1.0 / self.fps
+    with open_media(self.path) as c:
+        s = c.streams.video[0]
+        s.thread_type = 'AUTO'
+        prev = prev_arr = None; k = 0; last_dt = 1.0 / max(self.info.fps, 1.0)
+        for t, f in self._decoded(c, s):
+            if self.t0 is None: self.t0 = t
+            if prev is not None and t <= prev[0]: continue          # drop out-of-order duplicates
+            cur_arr = None
+            while prev is not None and self.t0 + k * step <= t:
+                target = self.t0 + k * step
+                if self.hold and target >= t - 1e-9: break        # a frame shown from `target` (to a ns) is next round's
+                if self.hold or target - prev[0] <= t - target:   # on screen (hold), or the previous frame is nearer (ties: earlier)
+                    if prev_arr is None: prev_arr = self._convert(prev[1])
+                    out = prev_arr
+                else:
+                    if cur_arr is None: cur_arr = self._convert(f)
+                    out = cur_arr
                 k += 1; self.n_out = k
-                yield prev_arr
-            claimed = self.info.duration
-            if claimed and (self.end - self.t0) < 0.9 * claimed - 0.5:
-                raise LipsyncError(self.path, f"truncated or corrupt: decoded {self.end - self.t0:.2f} s of the {claimed:.2f} s it claims")
+                yield out
+            if prev is not None: last_dt = t - prev[0]
+            prev, prev_arr = (t, f), cur_arr
+        if prev is None: raise LipsyncError(self.path, "video stream has no decodable frames")
+        yield from self._hold_last(prev, prev_arr, last_dt, k, s)
+
+
+# %% ../nbs/01_media.ipynb #c011q
+@patch
+def _hold_last(self:VideoReader, prev, prev_arr, last_dt:float, k:int, s):
+    "After the last decoded frame: show it until its own end, then refuse a stream that stopped well short of its claimed duration."
+    step = 1.0 / self.fps
+    dur = float(prev[1].duration * s.time_base) if prev[1].duration else last_dt
+    # the last frame lasts at least one frame interval; a player (hold) shows it for exactly its own duration
+    self.end = prev[0] + (dur if self.hold and prev[1].duration else max(dur, last_dt))
+    while self.t0 + k * step < self.end - 1e-6:
+        if prev_arr is None: prev_arr = self._convert(prev[1])
+        k += 1; self.n_out = k
+        yield prev_arr
+    claimed = self.info.duration
+    if claimed and (self.end - self.t0) < 0.9 * claimed - 0.5:
+        raise LipsyncError(self.path, f"truncated or corrupt: decoded {self.end - self.t0:.2f} s of the {claimed:.2f} s it claims")
+
+
+# %% ../nbs/01_media.ipynb #c011b
+@patch
+def _decoded(self:VideoReader, c, s):
+    "(time, av.VideoFrame) for every decodable source frame, in presentation order."
+    tb, rate = s.time_base, float(s.average_rate or s.guessed_rate or 25)
+    try:
+        for f in c.decode(s):
+            t = float(f.pts * tb) if f.pts is not None and tb else self.n_source / rate
+            self.n_source += 1
+            yield t, f
+    except av.error.FFmpegError as e:
+        if self.n_source == 0: raise LipsyncError(self.path, f"video stream cannot be decoded ({_reason(e)})") from None
+        raise LipsyncError(self.path, f"corrupt video data after {self.n_source} frames ({_reason(e)})") from None
 
 def read_frames(path, fps:float=25, gray:bool=False, max_side:int|None=None, limit:int|None=None, hold:bool=False) -> np.ndarray:
     "All frames (or the first `limit`) of `path` at `fps` as one array `(T, H, W[, 3])` uint8: for short clips."
@@ -173,10 +186,10 @@ def read_frames(path, fps:float=25, gray:bool=False, max_side:int|None=None, lim
         out.append(f)
     return np.stack(out)
 
+
 # %% ../nbs/01_media.ipynb #c013
 def prefetch(iterable, size:int=8):
     "Iterate `iterable` in a background thread, keeping up to `size` items ready; exceptions are re-raised here."
-    import threading, queue
     q, done, stop = queue.Queue(size), object(), threading.Event()
     def work():
         try:
@@ -239,6 +252,8 @@ def _audio_muxer(c, audio:np.ndarray|None, sample_rate:int):
         for pkt in (aus.encode() if aus is not None else ()): c.mux(pkt)
     return push, finish
 
+
+# %% ../nbs/01_media.ipynb #c021a
 def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:int=16000, crf:int=18,
                 preset:str='veryfast', inputs=()) -> Path:
     "Encode `frames` (iterable of `(H, W, 3)` or `(H, W)` uint8) at `fps` with optional mono `audio` to an mp4 at `path`."
@@ -274,6 +289,7 @@ def write_video(path, frames, fps=25, audio:np.ndarray|None=None, sample_rate:in
             for pkt in vs.encode(): c.mux(pkt)
             finish_audio()
     return path
+
 
 # %% ../nbs/01_media.ipynb #c025b
 REMUX_CODECS = ('h264', 'hevc', 'av1', 'mpeg4', 'vp9')       # video codecs an mp4 can carry as they are
@@ -313,75 +329,3 @@ def remux_video(path, source, frame_map:np.ndarray, rate:float=25, audio:np.ndar
             push_audio(int(max(0, dts[i]) / ticks / rate * sample_rate))
         finish_audio()
     return path
-
-# %% ../nbs/01_media.ipynb #c027
-def _paint_index(k:int, size=(64, 64)) -> np.ndarray:
-    img = np.zeros((*size, 3), np.uint8)
-    img[:, :size[1] // 2] = (k // 16) * 16 + 8; img[:, size[1] // 2:] = (k % 16) * 16 + 8
-    return img
-
-def _read_index(img:np.ndarray) -> int:
-    g = img if img.ndim == 2 else img.mean(-1)
-    h, w = g.shape[:2]
-    hi = int(np.median(g[h//4:3*h//4, w//8:3*w//8]) // 16); lo = int(np.median(g[h//4:3*h//4, 5*w//8:7*w//8]) // 16)
-    return hi * 16 + lo
-
-def make_test_video(path, times, codec='libx264', fmt=None, pix_fmt='yuv420p', audio_codec:str|None='aac', size=(64, 64), rate=None):
-    "Frames numbered 0..n-1 at constant `rate` (fps) or shown at `times` (seconds, may be irregular), with a 440 Hz tone: a decoding fixture."
-    rate = Fraction(rate).limit_denominator(1001) if rate else None
-    tb = 1 / rate if rate else Fraction(1, 1000)
-    if rate: times = np.arange(len(times)) / float(rate)
-    with av.open(str(path), 'w', format=fmt) as c:
-        vs = c.add_stream(codec, rate=rate or 30)
-        vs.width, vs.height, vs.pix_fmt = size[1], size[0], pix_fmt
-        vs.codec_context.time_base = tb
-        if codec == 'libx264': vs.options = {'crf': '10', 'preset': 'ultrafast'}
-        if codec in ('mpeg4', 'mjpeg'): vs.options = {'qscale': '2'}
-        aus = None
-        if audio_codec:
-            aus = c.add_stream(audio_codec, rate=48000 if audio_codec == 'libopus' else 16000)
-        for k, t in enumerate(times):
-            vf = av.VideoFrame.from_ndarray(_paint_index(k, size), format='rgb24')
-            vf.pts, vf.time_base = (k if rate else int(round(t * 1000))), tb
-            for pkt in vs.encode(vf): c.mux(pkt)
-        for pkt in vs.encode(): c.mux(pkt)
-        if aus is not None:
-            sr, n = aus.codec_context.sample_rate, int((times[-1] + 0.05) * aus.codec_context.sample_rate)
-            tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(n) / sr)).astype(np.float32)
-            fs = aus.codec_context.frame_size or 1024
-            fmt_a = aus.codec_context.format.name
-            for i in range(0, n, fs):
-                ch = tone[i:i + fs]
-                af = av.AudioFrame.from_ndarray(ch[None, :] if fmt_a.endswith('p') else ch[None, :], format='fltp', layout='mono')
-                af.sample_rate, af.pts = sr, i
-                for pkt in aus.encode(af): c.mux(pkt)
-            for pkt in aus.encode(): c.mux(pkt)
-    return Path(path)
-
-def expected_indices(times, fps=25, n_out=None):
-    "For each 25 fps output frame, the index of the nearest source frame in time (ties: the earlier)."
-    times = np.asarray(times, float); t0 = times[0]
-    end = times[-1] + (times[-1] - times[-2])
-    n_out = n_out or int(math.floor((end - t0) * fps - 1e-6)) + 1
-    out = []
-    for j in range(n_out):
-        t = t0 + j / fps
-        i = int(np.searchsorted(times, t, side='right')) - 1
-        if i + 1 < len(times) and times[i + 1] - t < t - times[i]: i += 1
-        out.append(i)
-    return out
-
-# %% ../nbs/01_media.ipynb #c030
-def make_test_audio(path, seconds=1.5, codec='pcm_s16le', fmt=None, sample_rate=44100, channels=2):
-    "A 440 Hz tone in `codec`/`fmt` at `sample_rate` with `channels`: an audio decoding fixture."
-    with av.open(str(path), 'w', format=fmt) as c:
-        s = c.add_stream(codec, rate=sample_rate, layout='stereo' if channels == 2 else 'mono')
-        n, fs = int(seconds * sample_rate), s.codec_context.frame_size or 1024
-        tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(n) / sample_rate)).astype(np.float32)
-        for i in range(0, n, fs):
-            ch = np.repeat(tone[None, i:i + fs], channels, 0)
-            f = av.AudioFrame.from_ndarray(np.ascontiguousarray(ch), format='fltp', layout=s.codec_context.layout.name)
-            f.sample_rate, f.pts = sample_rate, i
-            for pkt in s.encode(f): c.mux(pkt)
-        for pkt in s.encode(): c.mux(pkt)
-    return Path(path)

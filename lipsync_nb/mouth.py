@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np, cv2, dlib
 from scipy.ndimage import gaussian_filter1d, median_filter
 from tqdm.auto import tqdm
+from fastcore.basics import patch
 from .core import *
-from .media import VideoReader, lesson_clip, read_frames, prefetch
+from .media import VideoReader, read_frames, prefetch
+
 
 # %% auto #0
 __all__ = ['PATCH_MARGIN', 'face_models', 'detect_faces', 'fit_landmarks', 'pick_face', 'crop_geometry', 'crop_mouth',
@@ -168,105 +170,126 @@ class MouthTracker:
         self.pending = []                     # frames before the first face (held briefly so they can be cropped)
         self.t_detect = self.t_crop = 0.0
 
-    def _box_from(self, lm):
-        "The next frame's face box from this frame's landmarks, in the detector's framing (learnt at the last detection)."
-        lo, hi = lm.min(0), lm.max(0); c, side = (lo + hi) / 2, float(max(hi - lo))
-        off, k = self.box_rel
-        cc = c + off * side; half = k * side / 2
-        return np.array([cc[0] - half, cc[1] - half, cc[0] + half, cc[1] + half], np.float32)
-
-    def _looks_tracked(self, patch) -> bool:
-        "Is the tracked face still there? Its patch must be textured and resemble the previous frame's (no cut, no black frame)."
-        if float(patch.std()) < 4.0: return False
-        if self.prev_patch is None: return True
-        ncc = cv2.matchTemplate(patch, self.prev_patch, cv2.TM_CCOEFF_NORMED)[0, 0]
-        return bool(ncc > 0.5)
-
-    def _fit_detection(self, gray, det):
-        lm = fit_landmarks(gray, det)
-        lo, hi = lm.min(0), lm.max(0); side = float(max(hi - lo))
-        dc = np.array([(det[0] + det[2]) / 2, (det[1] + det[3]) / 2]) - (lo + hi) / 2
-        self.box_rel = (dc / side, float(det[2] - det[0]) / side)
-        self.box = det[:4]
-        return lm
-
-    def update(self, gray:np.ndarray):
-        t = len(self.found); t_start = time.perf_counter(); lm = None; patch = None
-        periodic = t % self.cfg.detect_every == 0
-        if self.box is not None:                                  # tracking: fit in last frame's box, then check
-            lm = fit_landmarks(gray, self.box)
-            patch = self._make_patch(gray, lm)
-            if not self._looks_tracked(patch[0]): lm, patch, periodic, self.misses = None, None, True, 0
-        elif t % max(1, self.cfg.detect_every // 2) == 0: periodic = True
-        if periodic:
-            boxes = detect_faces(gray, self.cfg); self.n_hog += 1
-            if len(boxes) == 0 and (lm is None or self.misses % self.cfg.cnn_every == self.cfg.cnn_every - 1):
-                face_px = None if self.box is None else self.box[2] - self.box[0]
-                boxes = detect_faces(gray, self.cfg, cnn=True, face_px=face_px); self.n_cnn += 1
-                if len(boxes) == 0: lm, patch = None, None           # the CNN confirms: no face
-            if len(boxes) > 1: self.several.append(t)
-            det = pick_face(boxes, gray.shape, self.box)
-            if det is not None:
-                self.misses = 0
-                lm = self._fit_detection(gray, det); patch = None
-            elif lm is not None: self.misses += 1                  # HOG missed a face we still track well: keep it
-        if lm is None: self.box = None
-        else: self.box = self._box_from(lm)
-        self.t_detect += time.perf_counter() - t_start
-        t_start = time.perf_counter()
-        self.found.append(lm is not None)
-        self.lms.append(lm if lm is not None else np.full((68, 2), np.nan, np.float32))
-        geo = lm if lm is not None else self.last
-        self.patches.append(None); self.origins.append((0, 0)); self.scales.append(1.0)
-        if geo is None:                                       # no face yet: keep the frame a little while
-            self.pending.append(gray if len(self.pending) <= self.cfg.max_gap else None)
-        else:
-            if self.pending:
-                for i, g in enumerate(self.pending):
-                    if g is not None: self.patches[t - len(self.pending) + i], self.origins[t - len(self.pending) + i], self.scales[t - len(self.pending) + i] = self._make_patch(g, geo)
-                self.pending = []
-            self.patches[t], self.origins[t], self.scales[t] = patch if patch is not None and lm is not None else self._make_patch(gray, geo)
-            if lm is not None: self.prev_patch = self.patches[t]
-        if lm is not None: self.last = lm
-        self.t_crop += time.perf_counter() - t_start
-
     def _make_patch(self, gray, lm):
         c = lm[48:68].mean(0); side = PATCH_MARGIN * self.cfg.crop_scale * float(_eye_distance(lm))
         return _square_patch(gray, c[0], c[1], side, self.patch_px)
 
-    def finish(self) -> MouthTrack:
-        t_start = time.perf_counter()
-        T, cfg = len(self.found), self.cfg
-        found = np.array(self.found, bool)
-        if T == 0: raise LipsyncError(self.path, "no video frames")
-        if not found.any(): raise LipsyncError(self.path, f"no face found in any of the {T} frames")
-        raw = np.stack(self.lms)
-        filled, reliable = fill_gaps(raw, found, cfg.max_gap)
-        if (~reliable).mean() > cfg.max_missing:
-            raise LipsyncError(self.path, f"no face found in {(~reliable).sum()} of {T} frames ({frame_ranges(~reliable)}); "
-                                          f"more than {cfg.max_missing:.0%} of the clip")
-        if (~found & reliable).any(): warn(self.path, f"no face in frames {frame_ranges(~found & reliable)}: filled by interpolation")
-        if (~reliable).any(): warn(self.path, f"no face in frames {frame_ranges(~reliable)}: gaps longer than {cfg.max_gap} frames; "
-                                              "their mouths are not reliable (face_found is False there)")
-        several = np.zeros(T, bool); several[self.several] = True
-        if several.any(): warn(self.path, f"several faces in frames {frame_ranges(several)}: following the largest, most central one")
-        k = np.array([0.25, 0.5, 0.25], np.float32)
-        smooth = filled.copy()
-        if T >= 3: smooth[1:-1] = k[0] * filled[:-2] + k[1] * filled[1:-1] + k[2] * filled[2:]
-        centre, angle, side = crop_geometry(smooth, cfg, self.fps)
-        S = cfg.mouth_size
-        mouths = np.zeros((T, S, S), np.uint8)
-        for t in range(T):
-            if self.patches[t] is not None:
-                mouths[t] = crop_mouth(self.patches[t], np.array(self.origins[t], np.float64), self.scales[t], centre[t], angle[t], side[t], S)
-        self.patches = None
-        self.t_crop += time.perf_counter() - t_start
-        report = dict(frames=T, face_found=float(reliable.mean()), detected_or_tracked=float(found.mean()),
-                      no_face_frames=frame_ranges(~found), unreliable_frames=frame_ranges(~reliable),
-                      several_faces_frames=frame_ranges(several), hog_detections=self.n_hog, cnn_detections=self.n_cnn,
-                      crop_side_px=float(np.median(side)))
-        return MouthTrack(mouths, smooth.astype(np.float32), reliable, mouth_opening(smooth), report)
+@patch
+def _box_from(self:MouthTracker, lm):
+    "The next frame's face box from this frame's landmarks, in the detector's framing (learnt at the last detection)."
+    lo, hi = lm.min(0), lm.max(0); c, side = (lo + hi) / 2, float(max(hi - lo))
+    off, k = self.box_rel
+    cc = c + off * side; half = k * side / 2
+    return np.array([cc[0] - half, cc[1] - half, cc[0] + half, cc[1] + half], np.float32)
 
+@patch
+def _looks_tracked(self:MouthTracker, patch) -> bool:
+    "Is the tracked face still there? Its patch must be textured and resemble the previous frame's (no cut, no black frame)."
+    if float(patch.std()) < 4.0: return False
+    if self.prev_patch is None: return True
+    ncc = cv2.matchTemplate(patch, self.prev_patch, cv2.TM_CCOEFF_NORMED)[0, 0]
+    return bool(ncc > 0.5)
+
+
+# %% ../nbs/02_mouth.ipynb #c021a
+@patch
+def _fit_detection(self:MouthTracker, gray, det):
+    lm = fit_landmarks(gray, det)
+    lo, hi = lm.min(0), lm.max(0); side = float(max(hi - lo))
+    dc = np.array([(det[0] + det[2]) / 2, (det[1] + det[3]) / 2]) - (lo + hi) / 2
+    self.box_rel = (dc / side, float(det[2] - det[0]) / side)
+    self.box = det[:4]
+    return lm
+
+
+# %% ../nbs/02_mouth.ipynb #c021b
+@patch
+def update(self:MouthTracker, gray:np.ndarray):
+    "One frame: track the face (or detect it, every `detect_every` frames and whenever tracking fails), then store its landmarks and mouth."
+    t = len(self.found); t_start = time.perf_counter(); lm = None; patch = None
+    periodic = t % self.cfg.detect_every == 0
+    if self.box is not None:                                  # tracking: fit in last frame's box, then check
+        lm = fit_landmarks(gray, self.box)
+        patch = self._make_patch(gray, lm)
+        if not self._looks_tracked(patch[0]): lm, patch, periodic, self.misses = None, None, True, 0
+    elif t % max(1, self.cfg.detect_every // 2) == 0: periodic = True
+    if periodic:
+        boxes = detect_faces(gray, self.cfg); self.n_hog += 1
+        if len(boxes) == 0 and (lm is None or self.misses % self.cfg.cnn_every == self.cfg.cnn_every - 1):
+            face_px = None if self.box is None else self.box[2] - self.box[0]
+            boxes = detect_faces(gray, self.cfg, cnn=True, face_px=face_px); self.n_cnn += 1
+            if len(boxes) == 0: lm, patch = None, None           # the CNN confirms: no face
+        if len(boxes) > 1: self.several.append(t)
+        det = pick_face(boxes, gray.shape, self.box)
+        if det is not None:
+            self.misses = 0
+            lm = self._fit_detection(gray, det); patch = None
+        elif lm is not None: self.misses += 1                  # HOG missed a face we still track well: keep it
+    if lm is None: self.box = None
+    else: self.box = self._box_from(lm)
+    self.t_detect += time.perf_counter() - t_start
+    self._store(gray, t, lm, patch)
+
+
+# %% ../nbs/02_mouth.ipynb #c021bb
+@patch
+def _store(self:MouthTracker, gray:np.ndarray, t:int, lm, patch):
+    "Keep frame `t`'s landmarks and mouth patch; frames before the first face wait (briefly) to be cropped with its geometry."
+    t_start = time.perf_counter()
+    self.found.append(lm is not None)
+    self.lms.append(lm if lm is not None else np.full((68, 2), np.nan, np.float32))
+    geo = lm if lm is not None else self.last
+    self.patches.append(None); self.origins.append((0, 0)); self.scales.append(1.0)
+    if geo is None:                                       # no face yet: keep the frame a little while
+        self.pending.append(gray if len(self.pending) <= self.cfg.max_gap else None)
+    else:
+        if self.pending:
+            for i, g in enumerate(self.pending):
+                if g is not None: self.patches[t - len(self.pending) + i], self.origins[t - len(self.pending) + i], self.scales[t - len(self.pending) + i] = self._make_patch(g, geo)
+            self.pending = []
+        self.patches[t], self.origins[t], self.scales[t] = patch if patch is not None and lm is not None else self._make_patch(gray, geo)
+        if lm is not None: self.prev_patch = self.patches[t]
+    if lm is not None: self.last = lm
+    self.t_crop += time.perf_counter() - t_start
+
+
+# %% ../nbs/02_mouth.ipynb #c021c
+@patch
+def finish(self:MouthTracker) -> MouthTrack:
+    t_start = time.perf_counter()
+    T, cfg = len(self.found), self.cfg
+    found = np.array(self.found, bool)
+    if T == 0: raise LipsyncError(self.path, "no video frames")
+    if not found.any(): raise LipsyncError(self.path, f"no face found in any of the {T} frames")
+    raw = np.stack(self.lms)
+    filled, reliable = fill_gaps(raw, found, cfg.max_gap)
+    if (~reliable).mean() > cfg.max_missing:
+        raise LipsyncError(self.path, f"no face found in {(~reliable).sum()} of {T} frames ({frame_ranges(~reliable)}); "
+                                      f"more than {cfg.max_missing:.0%} of the clip")
+    if (~found & reliable).any(): warn(self.path, f"no face in frames {frame_ranges(~found & reliable)}: filled by interpolation")
+    if (~reliable).any(): warn(self.path, f"no face in frames {frame_ranges(~reliable)}: gaps longer than {cfg.max_gap} frames; "
+                                          "their mouths are not reliable (face_found is False there)")
+    several = np.zeros(T, bool); several[self.several] = True
+    if several.any(): warn(self.path, f"several faces in frames {frame_ranges(several)}: following the largest, most central one")
+    k = np.array([0.25, 0.5, 0.25], np.float32)
+    smooth = filled.copy()
+    if T >= 3: smooth[1:-1] = k[0] * filled[:-2] + k[1] * filled[1:-1] + k[2] * filled[2:]
+    centre, angle, side = crop_geometry(smooth, cfg, self.fps)
+    S = cfg.mouth_size
+    mouths = np.zeros((T, S, S), np.uint8)
+    for t in range(T):
+        if self.patches[t] is not None:
+            mouths[t] = crop_mouth(self.patches[t], np.array(self.origins[t], np.float64), self.scales[t], centre[t], angle[t], side[t], S)
+    self.patches = None
+    self.t_crop += time.perf_counter() - t_start
+    report = dict(frames=T, face_found=float(reliable.mean()), detected_or_tracked=float(found.mean()),
+                  no_face_frames=frame_ranges(~found), unreliable_frames=frame_ranges(~reliable),
+                  several_faces_frames=frame_ranges(several), hog_detections=self.n_hog, cnn_detections=self.n_cnn,
+                  crop_side_px=float(np.median(side)))
+    return MouthTrack(mouths, smooth.astype(np.float32), reliable, mouth_opening(smooth), report)
+
+
+# %% ../nbs/02_mouth.ipynb #c021d
 def working_scale(path, cfg:Config) -> float:
     "The decode scale at which the first face's mouth crop is about 1.5× `mouth_size` (never above 1): landmarks need no more."
     first = read_frames(path, cfg.fps, gray=True, limit=1)[0]
@@ -301,6 +324,7 @@ def track_mouths(path, cfg:Config|None=None, progress:bool=True, timings:dict|No
     track.report.update(t0=reader.t0, source_fps=reader.info.fps, resolution=f"{info.width}x{info.height}", working_scale=round(sx, 3),
                         crop_side_px=round(track.report['crop_side_px'] / sx, 1))
     return track
+
 
 # %% ../nbs/02_mouth.ipynb #c024
 def mouth_grid(mouths:np.ndarray, cols:int=5, tile:int=60) -> np.ndarray:

@@ -11,15 +11,18 @@ import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 import torch.distributed as dist
 from torch.utils.data import Sampler
 from tqdm.auto import tqdm
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+from . import __version__
 from .core import *
 from .data import (ClipData, WindowDataset, make_loader, load_clips, read_speakers, speaker_split)
 from .encoders import pretrain_loss, argmin_accuracy
-from .autoencoder import LipSyncModel, video_input
+from .autoencoder import LipSyncModel, video_input, CHECKPOINT_FORMAT, load_checkpoint
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'EpochSampler', 'save_checkpoint', 'load_checkpoint', 'model_from_checkpoint', 'window_shift',
-           'syncnet_window_shift', 'evaluate', 'autocast', 'dist_info', 'setup_distributed', 'TrainOptions',
-           'prepare_clips', 'train_phase', 'train', 'learning_curves']
+__all__ = ['EpochSampler', 'save_checkpoint', 'window_shift', 'syncnet_window_shift', 'evaluate', 'autocast', 'dist_info',
+           'setup_distributed', 'TrainOptions', 'prepare_clips', 'phase_optimizer', 'PhaseRun', 'resume', 'train_step',
+           'train_epoch', 'end_of_epoch', 'train_phase', 'train', 'learning_curves']
 
 # %% ../nbs/08_training.ipynb #c005
 class EpochSampler(Sampler):
@@ -36,8 +39,6 @@ class EpochSampler(Sampler):
     def __len__(self): return (self.batches_per_epoch() - self.start_batch) * self.bs
 
 # %% ../nbs/08_training.ipynb #c008
-CHECKPOINT_FORMAT = 1
-
 def _rng_state() -> dict:
     s = dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state())
     if torch.cuda.is_available(): s['cuda'] = torch.cuda.get_rng_state_all()
@@ -50,7 +51,6 @@ def _set_rng_state(s:dict):
 def save_checkpoint(path, model, cfg:Config, step:int, epoch:int, phase:int, optimizer=None, scheduler=None, scaler=None,
                     batch_in_epoch:int=0, metrics:dict|None=None) -> Path:
     "Write a training checkpoint atomically (a temp file renamed into place)."
-    from lipsync_nb import __version__
     m = model.module if hasattr(model, 'module') else model
     state = dict(format=CHECKPOINT_FORMAT, version=__version__, config=cfg.to_dict(), phase=phase, step=step, epoch=epoch,
                  batch_in_epoch=batch_in_epoch, model=m.state_dict(), metrics=metrics or {},
@@ -64,29 +64,6 @@ def save_checkpoint(path, model, cfg:Config, step:int, epoch:int, phase:int, opt
         raise LipsyncError(path, f"could not save the checkpoint ({why}); the previous checkpoint is kept") from None
     return path
 
-def load_checkpoint(path, preset:str|None=None) -> dict:
-    "Read a checkpoint, refusing a corrupt file, another preset, or an incompatible format."
-    path = Path(path)
-    if not path.exists(): raise LipsyncError(path, "no such checkpoint")
-    try: state = torch.load(path, map_location='cpu', weights_only=False)
-    except Exception as e: raise LipsyncError(path, f"corrupt or unreadable checkpoint ({type(e).__name__})") from None
-    if not isinstance(state, dict) or 'format' not in state or 'config' not in state:
-        raise LipsyncError(path, "not a lipsync_nb checkpoint")
-    if state['format'] != CHECKPOINT_FORMAT:
-        raise LipsyncError(path, f"checkpoint format {state['format']} is not supported by this version (format {CHECKPOINT_FORMAT})")
-    name = state['config'].get('name')
-    if preset is not None and name != preset:
-        raise LipsyncError(path, f"checkpoint is for preset {name!r}, not {preset!r}")
-    return state
-
-def model_from_checkpoint(path, preset:str|None=None, device:str='cpu') -> tuple[LipSyncModel, Config]:
-    "The trained model and its `Config` from a checkpoint, in eval mode."
-    state = load_checkpoint(path, preset)
-    cfg = Config.from_dict(state['config'])
-    model = LipSyncModel(cfg)
-    try: model.load_state_dict(state['model'])
-    except RuntimeError as e: raise LipsyncError(path, f"checkpoint does not match the model of preset {cfg.name!r} ({str(e).splitlines()[0]})") from None
-    return model.to(device).eval(), cfg
 
 # %% ../nbs/08_training.ipynb #c010
 def window_shift(index:torch.Tensor) -> torch.Tensor:
@@ -185,6 +162,8 @@ def _clip_paths(clips) -> tuple[list[Path], dict]:
     if not paths: raise LipsyncError(clips if not isinstance(clips, list) else None, "no video clips found to train on")
     return paths, speakers
 
+
+# %% ../nbs/08_training.ipynb #c015a
 def prepare_clips(opts:TrainOptions, cfg:Config, rank:int=0) -> tuple[list[ClipData], list[ClipData]]:
     "Load and split the clips by speaker; clips that cannot be used are skipped with a warning, none usable is an error."
     paths, speakers = _clip_paths(opts.clips)
@@ -208,17 +187,92 @@ def _finite(loss:torch.Tensor, step:int, out:Path):
     if not torch.isfinite(loss):
         raise LipsyncError(out, f"loss became {loss.item()} at step {step}; stopped, the last good checkpoint is kept")
 
-def train_phase(phase:int, cfg:Config, opts:TrainOptions, train_clips, val_clips, model:LipSyncModel|None=None) -> LipSyncModel:
-    "Run one training phase; returns the trained model (rank 0 writes checkpoints and metrics)."
-    device = opts.device or default_device()
-    rank, world, device = setup_distributed(device)
-    out = Path(opts.out); out.mkdir(parents=True, exist_ok=True)
-    ck_path = out/f'phase{phase}.pt'
-    torch.manual_seed(opts.seed + rank); np.random.seed(opts.seed + rank); random.seed(opts.seed + rank)
-    model = (model or LipSyncModel(cfg)).to(device)
+
+# %% ../nbs/08_training.ipynb #c015b
+def phase_optimizer(model:LipSyncModel, cfg:Config, phase:int) -> torch.optim.Optimizer:
+    "Adam (§3.4) over the encoders in phase 1; in phase 2 over the encoders (at `encoder_lr_scale`) and the autoencoder."
     groups = ([dict(params=model.encoders.parameters())] if phase == 1 else
               [dict(params=model.encoders.parameters(), lr=cfg.lr * cfg.encoder_lr_scale), dict(params=model.autoencoder.parameters())])
-    opt = torch.optim.Adam(groups, lr=cfg.lr, betas=cfg.betas)
+    return torch.optim.Adam(groups, lr=cfg.lr, betas=cfg.betas)
+
+@dataclass
+class PhaseRun:
+    "What the steps of one training phase share: the model (and its DDP wrapper `net`), optimizer, schedule, AMP scaler, and where it stands."
+    phase: int; cfg: Config; opts: TrainOptions; model: LipSyncModel; net: nn.Module; opt: torch.optim.Optimizer; sched: object
+    scaler: object; device: str; use_amp: bool; out: Path; rank: int = 0; world: int = 1
+    step: int = 0; epoch: int = 0; start_batch: int = 0; best: float|None = None
+    @property
+    def ck_path(self) -> Path: return self.out/f'phase{self.phase}.pt'
+
+def resume(run:PhaseRun):
+    "Continue bit for bit from the phase's checkpoint: weights, optimizer, schedule, scaler, RNG states and the place in the epoch."
+    st = load_checkpoint(run.ck_path, run.cfg.name)
+    run.model.load_state_dict(st['model']); run.opt.load_state_dict(st['optimizer']); run.sched.load_state_dict(st['scheduler'])
+    if run.scaler is not None and st['scaler']: run.scaler.load_state_dict(st['scaler'])
+    run.step, run.epoch, run.start_batch = st['step'], st['epoch'], st['batch_in_epoch']
+    _set_rng_state(st['rng'])
+
+
+# %% ../nbs/08_training.ipynb #c015b2
+def train_step(run:PhaseRun, b:dict) -> float:
+    "One optimizer step on batch `b`: the phase's loss (pretraining, or cross-entropy of the decoder), AMP scaling, gradient clipping."
+    cfg, device = run.cfg, run.device
+    audio, video, tgt = b['audio'].to(device, non_blocking=True), video_input(b, cfg).to(device, non_blocking=True), b['target'].to(device)
+    with autocast(device, run.use_amp):
+        if run.phase == 1: loss = pretrain_loss(run.net(audio, video, encoders_only=True)['distances'].float(), tgt, cfg)
+        else: loss = F.cross_entropy(run.net(audio, video, tgt)['logits'].float().flatten(0, 1), tgt.flatten())
+    _finite(loss, run.step, run.ck_path)
+    run.opt.zero_grad(set_to_none=True)
+    if run.scaler is not None: run.scaler.scale(loss).backward(); run.scaler.unscale_(run.opt)
+    else: loss.backward()
+    nn.utils.clip_grad_norm_(run.model.parameters(), run.opts.grad_clip)
+    if run.scaler is not None: run.scaler.step(run.opt); run.scaler.update()
+    else: run.opt.step()
+    run.sched.step(); run.step += 1
+    return loss.item()
+
+def train_epoch(run:PhaseRun, loader, sampler, total:int, epochs:int) -> tuple[list, int, float, int]:
+    "The rest of the current epoch (from `start_batch`), checkpointing every `checkpoint_every` steps: (losses, windows, seconds, last batch)."
+    bar = tqdm(total=sampler.batches_per_epoch(), initial=run.start_batch, desc=f'phase {run.phase} epoch {run.epoch + 1}/{epochs}',
+               disable=not run.opts.progress or run.rank > 0, leave=False)
+    losses, t0, n_win, i = [], time.perf_counter(), 0, run.start_batch - 1
+    for i, b in enumerate(loader, start=run.start_batch):
+        losses.append(train_step(run, b)); n_win += len(b['target']) * run.world
+        bar.update(1); bar.set_postfix(loss=f'{np.mean(losses[-20:]):.3f}')
+        if run.rank == 0 and run.step % run.opts.checkpoint_every == 0:
+            save_checkpoint(run.ck_path, run.model, run.cfg, run.step, run.epoch, run.phase, run.opt, run.sched, run.scaler, batch_in_epoch=i + 1)
+        if run.step >= total: break
+    bar.close()
+    return losses, n_win, time.perf_counter() - t0, i
+
+
+# %% ../nbs/08_training.ipynb #c015b3
+def end_of_epoch(run:PhaseRun, val_loaders:dict, losses:list, n_win:int, train_time:float):
+    "Rank 0: validate (without moving the training's random streams), log a row to `metrics.jsonl`, checkpoint, keep the best."
+    rng = _rng_state()
+    metrics = evaluate(run.model, val_loaders, run.cfg, run.device, run.use_amp)
+    _set_rng_state(rng)
+    row = dict(phase=run.phase, epoch=run.epoch, step=run.step, loss=float(np.mean(losses)) if losses else None,
+               lr=run.sched.get_last_lr()[0], windows_per_s=round(n_win / max(train_time, 1e-9), 1), **metrics)
+    with open(run.out/'metrics.jsonl', 'a') as f: f.write(json.dumps(row) + '\n')
+    save_checkpoint(run.ck_path, run.model, run.cfg, run.step, run.epoch, run.phase, run.opt, run.sched, run.scaler,
+                    batch_in_epoch=run.start_batch, metrics=row)
+    key = 'single_shift/syncnet_shift_exact' if run.phase == 1 else 'per_frame/frame_exact'
+    if run.best is None or row[key] >= run.best:
+        run.best = row[key]
+        save_checkpoint(run.out/f'phase{run.phase}_best.pt', run.model, run.cfg, run.step, run.epoch, run.phase, metrics=row)
+    if run.opts.progress: tqdm.write(f"phase {run.phase} epoch {run.epoch} step {run.step}: loss {row['loss'] or float('nan'):.4f}  " +
+                                     '  '.join(f"{k.split('/')[0][:6]}/{k.split('/')[1]} {v:.3f}" for k, v in metrics.items() if 'exact' in k))
+
+
+# %% ../nbs/08_training.ipynb #c015b4
+def train_phase(phase:int, cfg:Config, opts:TrainOptions, train_clips, val_clips, model:LipSyncModel|None=None) -> LipSyncModel:
+    "Run one training phase; returns the trained model (rank 0 writes checkpoints and metrics)."
+    rank, world, device = setup_distributed(opts.device or default_device())
+    out = Path(opts.out); out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(opts.seed + rank); np.random.seed(opts.seed + rank); random.seed(opts.seed + rank)
+    model = (model or LipSyncModel(cfg)).to(device)
+    opt = phase_optimizer(model, cfg, phase)
     epochs = opts.epochs[phase - 1] or (cfg.epochs_phase1 if phase == 1 else cfg.epochs_phase2)
     ds = WindowDataset(train_clips, cfg, opts.windows_per_epoch, warp=(phase == 2), train=True, seed=opts.seed)
     sampler = EpochSampler(len(ds), cfg.batch_size, opts.seed, rank, world)
@@ -227,67 +281,26 @@ def train_phase(phase:int, cfg:Config, opts:TrainOptions, train_clips, val_clips
     if opts.max_steps: total = min(total, opts.max_steps)
     use_amp = opts.amp and device.startswith('cuda')
     scaler = torch.amp.GradScaler('cuda') if use_amp and not torch.cuda.is_bf16_supported() else None
-    step, epoch, start_batch = 0, 0, 0
-    if opts.resume and ck_path.exists():
-        st = load_checkpoint(ck_path, cfg.name)
-        model.load_state_dict(st['model']); opt.load_state_dict(st['optimizer']); sched.load_state_dict(st['scheduler'])
-        if scaler is not None and st['scaler']: scaler.load_state_dict(st['scaler'])
-        step, epoch, start_batch = st['step'], st['epoch'], st['batch_in_epoch']
-        _set_rng_state(st['rng'])
-    net = model
+    run = PhaseRun(phase, cfg, opts, model, model, opt, sched, scaler, device, use_amp, out, rank, world)
+    if opts.resume and run.ck_path.exists(): resume(run)
     if world > 1:
-        net = nn.parallel.DistributedDataParallel(model, device_ids=[int(device.split(':')[1])] if device.startswith('cuda') else None,
-                                                  find_unused_parameters=(phase == 1))
+        run.net = nn.parallel.DistributedDataParallel(model, device_ids=[int(device.split(':')[1])] if device.startswith('cuda') else None,
+                                                      find_unused_parameters=(phase == 1))
     val_loaders = {k: make_loader(WindowDataset(val_clips, cfg, opts.val_windows, warp=(k == 'per_frame'), train=False, seed=opts.seed + 7),
                                   cfg.batch_size * 2, workers=0, generator=torch.Generator().manual_seed(0)) for k in ('single_shift', 'per_frame')}
     loader = make_loader(ds, cfg.batch_size, workers=opts.workers, device=device, sampler=sampler,
                          generator=torch.Generator().manual_seed(opts.seed))      # keeps the loader off the global RNG
-    log = out/'metrics.jsonl'
-    best = None
-    while epoch < epochs and step < total:
-        ds.epoch = epoch; sampler.set_epoch(epoch, start_batch)
-        bar = tqdm(total=sampler.batches_per_epoch(), initial=start_batch, desc=f'phase {phase} epoch {epoch + 1}/{epochs}',
-                   disable=not opts.progress or rank > 0, leave=False)
-        losses, t0, n_win = [], time.perf_counter(), 0
-        for i, b in enumerate(loader, start=start_batch):
-            audio, video, tgt = b['audio'].to(device, non_blocking=True), video_input(b, cfg).to(device, non_blocking=True), b['target'].to(device)
-            with autocast(device, use_amp):
-                if phase == 1: loss = pretrain_loss(net(audio, video, encoders_only=True)['distances'].float(), tgt, cfg)
-                else:
-                    loss = F.cross_entropy(net(audio, video, tgt)['logits'].float().flatten(0, 1), tgt.flatten())
-            _finite(loss, step, ck_path)
-            opt.zero_grad(set_to_none=True)
-            if scaler is not None: scaler.scale(loss).backward(); scaler.unscale_(opt)
-            else: loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), opts.grad_clip)
-            if scaler is not None: scaler.step(opt); scaler.update()
-            else: opt.step()
-            sched.step(); step += 1; n_win += len(tgt) * world
-            losses.append(loss.item()); bar.update(1); bar.set_postfix(loss=f'{np.mean(losses[-20:]):.3f}')
-            if rank == 0 and step % opts.checkpoint_every == 0:
-                save_checkpoint(ck_path, model, cfg, step, epoch, phase, opt, sched, scaler, batch_in_epoch=i + 1)
-            if step >= total: break
-        bar.close()
-        train_time = time.perf_counter() - t0
-        finished_epoch = (i + 1 >= sampler.batches_per_epoch()) if losses else True
-        if finished_epoch: epoch += 1; start_batch = 0
-        else: start_batch = i + 1
-        if rank == 0:
-            rng = _rng_state()                          # validation must not move the training's random streams
-            metrics = evaluate(model, val_loaders, cfg, device, use_amp)
-            _set_rng_state(rng)
-            row = dict(phase=phase, epoch=epoch, step=step, loss=float(np.mean(losses)) if losses else None,
-                       lr=sched.get_last_lr()[0], windows_per_s=round(n_win / max(train_time, 1e-9), 1), **metrics)
-            with open(log, 'a') as f: f.write(json.dumps(row) + '\n')
-            save_checkpoint(ck_path, model, cfg, step, epoch, phase, opt, sched, scaler, batch_in_epoch=start_batch, metrics=row)
-            key = 'single_shift/syncnet_shift_exact' if phase == 1 else 'per_frame/frame_exact'
-            if best is None or row[key] >= best:
-                best = row[key]; save_checkpoint(out/f'phase{phase}_best.pt', model, cfg, step, epoch, phase, metrics=row)
-            if opts.progress: tqdm.write(f"phase {phase} epoch {epoch} step {step}: loss {row['loss'] or float('nan'):.4f}  " +
-                                         '  '.join(f"{k.split('/')[0][:6]}/{k.split('/')[1]} {v:.3f}" for k, v in metrics.items() if 'exact' in k))
+    while run.epoch < epochs and run.step < total:
+        ds.epoch = run.epoch; sampler.set_epoch(run.epoch, run.start_batch)
+        losses, n_win, train_time, i = train_epoch(run, loader, sampler, total, epochs)
+        if not losses or i + 1 >= sampler.batches_per_epoch(): run.epoch += 1; run.start_batch = 0
+        else: run.start_batch = i + 1
+        if rank == 0: end_of_epoch(run, val_loaders, losses, n_win, train_time)
     if world > 1: dist.barrier()
     return model
 
+
+# %% ../nbs/08_training.ipynb #c015c
 def train(cfg:Config, opts:TrainOptions) -> LipSyncModel:
     "Phase 1, phase 2, or both (phase 2 starting from phase 1's best weights)."
     rank, _, _ = dist_info()
@@ -303,11 +316,10 @@ def train(cfg:Config, opts:TrainOptions) -> LipSyncModel:
         model = train_phase(2, cfg, opts, train_clips, val_clips, model)
     return model
 
+
 # %% ../nbs/08_training.ipynb #c020
 def learning_curves(metrics_path):
     "A plotly figure of loss and exact-frame accuracy per epoch from a `metrics.jsonl`."
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
     rows = [json.loads(l) for l in open(metrics_path)]
     fig = make_subplots(rows=1, cols=2, subplot_titles=('training loss', 'validation: exact frames'))
     for ph in sorted({r['phase'] for r in rows}):

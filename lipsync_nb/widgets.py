@@ -8,10 +8,18 @@ import base64, json, tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, torch, cv2
+import ipywidgets as W
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
+from IPython.display import HTML
 from .core import *
-from .inference import METHODS, align_clip, embed_clip, window_starts
+from .media import read_audio, read_frames, write_video
+from .clip import preprocess
+from .data import clip_data
+from .autoencoder import model_from_checkpoint, default_checkpoint
+from .inference import embed_clip, window_starts
+from .align import align_clip
+
 
 # %% auto #0
 __all__ = ['PATH_STYLE', 'Explored', 'explore_clip', 'mouth_png', 'window_figure', 'distance_explorer', 'attention_figure',
@@ -51,12 +59,10 @@ class Explored:
         logits, att = self.model.autoencoder.eval()(d[None])
         return dict(start=st, v0=v0, distances=d.numpy(), probs=logits.softmax(-1)[0].numpy(), attention=att[0].numpy())
 
+
+# %% ../nbs/12_widgets.ipynb #c005a
 def explore_clip(video, audio=None, checkpoint=None, truth=None, methods=METHODS, max_offset:int=125, progress:bool=False) -> Explored:
     "Run `video` (with `audio`, default its own) through every method once, as `align` does; `truth`: a known frame map or its JSON."
-    from lipsync_nb.clip import preprocess
-    from lipsync_nb.data import clip_data
-    from lipsync_nb.inference import default_checkpoint
-    from lipsync_nb.training import model_from_checkpoint
     model, cfg = model_from_checkpoint(checkpoint or default_checkpoint())
     clip = preprocess(video, audio=audio, cfg=cfg, progress=progress)
     cd = clip_data(clip, cfg)
@@ -70,6 +76,7 @@ def explore_clip(video, audio=None, checkpoint=None, truth=None, methods=METHODS
         if m == DEFAULT_METHOD or conf is None: conf = c[:n]
         offsets = extras.get('offsets', offsets)                          # where align centred each window
     return Explored(clip, cd, model, cfg, a, v, maps, conf, truth, window_starts(len(cd.audio), cfg.n_audio), offsets)
+
 
 # %% ../nbs/12_widgets.ipynb #c008
 def mouth_png(mouth:np.ndarray, size:int=96) -> bytes:
@@ -104,7 +111,6 @@ def window_figure(e:Explored, k:int, fig=None):
 
 def distance_explorer(e:Explored, window:int=0):
     "Slider over windows; click a cell to compare the audio frame's own mouth with the chosen video frame's."
-    import ipywidgets as W
     fig = window_figure(e, window, go.FigureWidget(window_figure(e, window)))
     slider = W.IntSlider(value=window, min=0, max=len(e.starts) - 1, description='window', continuous_update=False)
     own, chosen = W.Image(format='png', width=96, height=96), W.Image(format='png', width=96, height=96)
@@ -142,7 +148,6 @@ def attention_figure(e:Explored, k:int, step:int=0, fig=None):
 
 def attention_explorer(e:Explored, window:int=0):
     "Sliders over windows and decoding steps."
-    import ipywidgets as W
     fig = go.FigureWidget(attention_figure(e, window))
     ws = W.IntSlider(value=window, min=0, max=len(e.starts) - 1, description='window', continuous_update=False)
     ss = W.IntSlider(value=0, min=0, max=e.cfg.n_audio - 1, description='step')
@@ -179,7 +184,6 @@ def path_figure(e:Explored, frame:int=0, fig=None):
 
 def path_explorer(e:Explored, method:str=DEFAULT_METHOD):
     "A frame scrubber over every method's path, with the untouched and the re-timed mouth side by side."
-    import ipywidgets as W
     fig = go.FigureWidget(path_figure(e))
     scrub = W.IntSlider(value=0, min=0, max=e.n - 1, description='audio frame')
     before, after = W.Image(format='png', width=96, height=96), W.Image(format='png', width=96, height=96)
@@ -196,7 +200,6 @@ def _small_videos(e:Explored, audio, seconds:float=6.0, width:int=160) -> tuple[
     "The first `seconds` untouched and re-timed, `width` pixels on the longer side, as mp4 bytes (made once per `Explored`)."
     key, made = (str(audio), seconds, width), e.__dict__.setdefault('_small_videos', {})
     if key in made: return made[key]
-    from lipsync_nb.media import read_audio, read_frames, write_video
     n = min(e.n, int(seconds * e.cfg.fps)); fm = e.shown_map[:n]
     y = read_audio(audio, 48000)[: int(n / e.cfg.fps * 48000)]
     frames = read_frames(e.clip.source, max_side=width, limit=n + int(fm.max()) + 1)   # decoded small, only as far as needed
@@ -208,14 +211,12 @@ def _small_videos(e:Explored, audio, seconds:float=6.0, width:int=160) -> tuple[
 
 def before_after(e:Explored, audio, seconds:float=6.0, width:int=160):
     "Two small players: the untouched video and the re-timed one, both under `audio`."
-    import ipywidgets as W
     b, a = _small_videos(e, audio, seconds, width)
     vids = [W.VBox([W.HTML(f'<b>{t}</b>'), W.Video(value=v, format='mp4', width=width, autoplay=False, loop=False)]) for t, v in (('untouched', b), ('re-timed', a))]
     return W.HBox(vids)
 
 def before_after_html(e:Explored, audio, seconds:float=6.0, width:int=160):
     "The same as static HTML with the videos inline (for pages without a kernel)."
-    from IPython.display import HTML
     b, a = _small_videos(e, audio, seconds, width)
     cell = lambda t, v: (f'<figure style="display:inline-block;margin:4px"><video controls width="{width}" src="data:video/mp4;base64,'
                          f'{base64.b64encode(v).decode()}"></video><figcaption>{t}</figcaption></figure>')

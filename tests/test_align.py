@@ -5,8 +5,10 @@ import numpy as np, pytest, av
 from lipsync_nb.core import Config, data_samples_dir
 from lipsync_nb.autoencoder import LipSyncModel
 from lipsync_nb.training import save_checkpoint
-from lipsync_nb.inference import FrameMap, retime_video
-from lipsync_nb.media import probe, read_frames, make_test_video
+from lipsync_nb.inference import FrameMap
+from lipsync_nb.align import retime_video
+from lipsync_nb.media import probe, read_frames
+from lipsync_nb.testing import make_test_video, paint_index, read_index
 from lipsync_nb.cli import main
 
 SAMPLE = data_samples_dir()/'obama_address.mp4'
@@ -41,22 +43,20 @@ def test_align_refuses_bad_checkpoint(tmp_path, capsys):
 @pytest.mark.parametrize('retime', ['remux', 'encode'])
 def test_retime_shows_the_mapped_frames(tmp_path, retime):
     "Read as a player does (the frame on screen at each 40 ms), the output shows exactly the frames the map names."
-    from lipsync_nb.media import _read_index
     src = make_test_video(tmp_path/'numbered.mp4', np.arange(50) / 25, rate=25)
     fm = np.array([0, 0, 1, 3, 3, 3, 4, 10, 11, 12, 30, 49])
     out = retime_video(src, fm, tmp_path/'re.mp4', progress=False, retime=retime)
-    got = [_read_index(f) for f in read_frames(out, gray=True, hold=True)]
+    got = [read_index(f) for f in read_frames(out, gray=True, hold=True)]
     assert got == fm.tolist()
 
 def _bframe_video(path, n, rate):
     "Numbered frames through libx264's default B-frame pyramid (what phones and cameras write), no audio."
     from fractions import Fraction
-    from lipsync_nb.media import _paint_index
     with av.open(str(path), 'w') as c:
         vs = c.add_stream('libx264', rate=Fraction(rate).limit_denominator(1001)); vs.width = vs.height = 64; vs.pix_fmt = 'yuv420p'
         vs.options = {'crf': '10', 'preset': 'medium', 'bf': '3'}
         for k in range(n):
-            f = av.VideoFrame.from_ndarray(_paint_index(k), format='rgb24'); f.pts = k
+            f = av.VideoFrame.from_ndarray(paint_index(k), format='rgb24'); f.pts = k
             for p in vs.encode(f): c.mux(p)
         for p in vs.encode(): c.mux(p)
     return path
@@ -64,20 +64,19 @@ def _bframe_video(path, n, rate):
 @pytest.mark.parametrize('rate', [25, 29.97, 60])
 def test_remux_with_b_frames_and_other_rates(tmp_path, rate):
     "Source frames predicted from later ones (B-frames), at rates other than 25: every 40 ms slot shows the map's frame."
-    from lipsync_nb.media import _read_index
     src = _bframe_video(tmp_path/'b.mp4', int(4 * rate), rate)
     with av.open(str(src)) as c: assert c.streams.video[0].codec_context.has_b_frames
-    ref = [_read_index(f) for f in read_frames(src, gray=True)]                # what the project calls frames 0, 1, … at 25 fps
+    ref = [read_index(f) for f in read_frames(src, gray=True)]                # what the project calls frames 0, 1, … at 25 fps
     fm = np.r_[np.arange(2, 30), np.full(6, 30), np.arange(31, 80, 2), np.arange(80, len(ref))]   # leading skip, hold, drops
     out = retime_video(src, fm, tmp_path/'o.mp4', np.zeros(len(fm) * 1920, np.float32), progress=False)
-    got = [_read_index(f) for f in read_frames(out, gray=True, hold=True)]
+    got = [read_index(f) for f in read_frames(out, gray=True, hold=True)]
     assert got == [ref[j] for j in fm]
     assert probe(out).has_audio and abs(probe(out).duration - len(fm) / 25) < 0.1
 
 def test_length_mismatch_is_said(tmp_path, tiny_ck):
     from lipsync_nb.core import LipsyncWarning
     from lipsync_nb.media import read_audio, write_video
-    from lipsync_nb.inference import align_video
+    from lipsync_nb.align import align_video
     import wave
     y = read_audio(SAMPLE)
     long = tmp_path/'long.wav'
@@ -95,17 +94,16 @@ def test_length_mismatch_is_said(tmp_path, tiny_ck):
     assert len(fm.frame_map) == 5 * 25
 
 def test_retime_at_the_source_frame_rate(tmp_path):
-    from lipsync_nb.media import _read_index
     src = make_test_video(tmp_path/'n30.mp4', np.arange(60) / 30, rate=30)
     out = retime_video(src, np.arange(50), tmp_path/'same.mp4', out_fps=30, progress=False)   # identity map, 2 s
     assert abs(probe(out).fps - 30) < 0.01
-    assert [_read_index(f) for f in read_frames(out, fps=30, gray=True, hold=True)] == list(range(60))
+    assert [read_index(f) for f in read_frames(out, fps=30, gray=True, hold=True)] == list(range(60))
     held = retime_video(src, np.r_[np.arange(10), np.full(15, 10), np.arange(11, 36)], tmp_path/'held.mp4', out_fps=30, progress=False)
-    got = [_read_index(f) for f in read_frames(held, fps=30, gray=True, hold=True)]
+    got = [read_index(f) for f in read_frames(held, fps=30, gray=True, hold=True)]
     assert got == sorted(got) and max(got.count(v) for v in set(got)) >= 15   # 0.6 s held on one source moment, never back
 
 def test_align_audio_warp_keeps_the_video(tmp_path, tiny_ck):
-    from lipsync_nb.inference import align_video
+    from lipsync_nb.align import align_video
     out = tmp_path/'aw.mp4'
     fm = align_video(SAMPLE, RETIMED, out, checkpoint=tiny_ck, warp='audio', progress=False)
     info = probe(out)
@@ -118,7 +116,7 @@ def _wav(path, y):
     return path
 
 def test_clip_shorter_than_a_window_is_padded(tmp_path, tiny_ck):
-    from lipsync_nb.inference import align_video
+    from lipsync_nb.align import align_video
     from lipsync_nb.media import read_audio, write_video
     y = read_audio(SAMPLE)
     v = write_video(tmp_path/'short.mp4', read_frames(SAMPLE, limit=40), audio=y[:25600])        # 1.6 s < one 3 s window
@@ -127,7 +125,7 @@ def test_clip_shorter_than_a_window_is_padded(tmp_path, tiny_ck):
 
 def test_audio_without_speech_warns(tmp_path, tiny_ck):
     from lipsync_nb.core import LipsyncWarning
-    from lipsync_nb.inference import align_video
+    from lipsync_nb.align import align_video
     with pytest.warns(LipsyncWarning, match='silent'):
         fm = align_video(SAMPLE, _wav(tmp_path/'quiet.wav', np.zeros(16000 * 4)), checkpoint=tiny_ck, progress=False)
     assert len(fm.frame_map) == 100
@@ -144,7 +142,7 @@ def test_warnings_survive_the_cache(tmp_path, monkeypatch):
 
 def test_offset_larger_than_the_video(tmp_path, tiny_ck):
     from lipsync_nb.core import LipsyncWarning
-    from lipsync_nb.inference import align_video
+    from lipsync_nb.align import align_video
     from lipsync_nb.media import read_audio
     y = read_audio(SAMPLE)
     late = _wav(tmp_path/'late.wav', np.r_[np.zeros(16000 * 12), y])                 # speech starts after the video has ended
@@ -154,7 +152,7 @@ def test_offset_larger_than_the_video(tmp_path, tiny_ck):
 
 def test_video_without_frames(tmp_path, tiny_ck):
     from lipsync_nb.core import LipsyncError
-    from lipsync_nb.inference import align_video
+    from lipsync_nb.align import align_video
     empty = tmp_path/'empty.mp4'
     with av.open(str(empty), 'w') as c:
         s = c.add_stream('libx264', rate=25); s.width = s.height = 64; s.pix_fmt = 'yuv420p'

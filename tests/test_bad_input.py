@@ -3,7 +3,8 @@ import os, warnings
 from pathlib import Path
 import numpy as np, pytest, av
 from lipsync_nb.core import LipsyncError, LipsyncWarning, data_samples_dir
-from lipsync_nb.media import read_frames, read_audio, write_video, make_test_audio
+from lipsync_nb.media import read_frames, read_audio, write_video
+from lipsync_nb.testing import make_test_audio
 from lipsync_nb.clip import preprocess
 from lipsync_nb.cli import main
 

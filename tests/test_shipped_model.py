@@ -2,8 +2,9 @@
 import json
 import numpy as np
 from lipsync_nb.core import data_samples_dir
-from lipsync_nb.inference import default_checkpoint, align_video, map_accuracy
-from lipsync_nb.training import model_from_checkpoint
+from lipsync_nb.autoencoder import default_checkpoint, model_from_checkpoint
+from lipsync_nb.align import align_video
+from lipsync_nb.inference import map_accuracy
 
 def test_default_checkpoint_is_small_and_loads():
     p = default_checkpoint()

@@ -3,7 +3,7 @@ never interrupted (a real process, really killed; issue: the holes a hostile use
 import os, shutil, signal, subprocess, sys, time
 import pytest, torch
 from lipsync_nb.core import data_samples_dir
-from lipsync_nb.training import load_checkpoint
+from lipsync_nb.autoencoder import load_checkpoint
 
 def _train(clips, out, env, *extra):
     cmd = [sys.executable, '-c', 'import sys; from lipsync_nb.cli import main; sys.exit(main())', 'train', '--preset', 'tiny',

@@ -5,9 +5,8 @@ import numpy as np, pytest, torch
 import torch.multiprocessing as mp
 from lipsync_nb.core import Config, LipsyncError, data_samples_dir
 from lipsync_nb import training
-from lipsync_nb.training import (TrainOptions, train, train_phase, prepare_clips, save_checkpoint, load_checkpoint,
-                                 model_from_checkpoint)
-from lipsync_nb.autoencoder import LipSyncModel
+from lipsync_nb.training import TrainOptions, train, train_phase, prepare_clips, save_checkpoint
+from lipsync_nb.autoencoder import load_checkpoint, model_from_checkpoint, LipSyncModel
 
 cfg = Config.preset('tiny')
 SAMPLE = str(data_samples_dir()/'obama_address.mp4')
