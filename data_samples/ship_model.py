@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np, torch
 from lipsync_nb.core import Config, shared_clips_dir
 from lipsync_nb.autoencoder import load_checkpoint, LipSyncModel, count_parameters
-from lipsync_nb.training import save_checkpoint, evaluate, prepare_clips, TrainOptions
+from lipsync_nb.training import save_checkpoint, validate, prepare_clips, TrainOptions
 from lipsync_nb.data import WindowDataset, make_loader
 from lipsync_nb.align import align_video
 from lipsync_nb.inference import map_accuracy, DEFAULT_METHOD
 from lipsync_nb.evaluation import encoder_bench, evaluation_clips, summarize, evaluate as evaluate_clips
-from lipsync_nb.cli import format_table
+from lipsync_nb.core import format_table
 
 here = Path(__file__).resolve().parent
 
@@ -65,7 +65,7 @@ def main(checkpoint, metrics, windows=512):
         train_clips, val_clips = prepare_clips(TrainOptions(clips=str(clips), progress=False), cfg)
     loaders = {k: make_loader(WindowDataset(val_clips, cfg, windows, warp=(k == 'per_frame'), train=False, seed=123), 32, workers=0,
                               generator=torch.Generator().manual_seed(0)) for k in ('single_shift', 'per_frame')}
-    m = evaluate(model, loaders, cfg)
+    m = validate(model, loaders, cfg)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         bench = format_table(encoder_bench(model, cfg, clips, progress=False))

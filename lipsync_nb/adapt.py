@@ -16,8 +16,8 @@ from .inference import embed_clip, gated_offset
 from .autoencoder import default_checkpoint
 
 # %% auto #0
-__all__ = ['ADAPT_STEPS', 'ADAPT_VERSION', 'sync_segments', 'adapt_encoders', 'soundtrack_offset', 'shifted_audio', 'adapt_key',
-           'cached_adaptation', 'adapt_to_reference']
+__all__ = ['ADAPT_STEPS', 'ADAPT_PARTS', 'ADAPT_VERSION', 'sync_segments', 'adapt_encoders', 'soundtrack_offset', 'shifted_audio',
+           'adapt_key', 'cached_adaptation', 'adapt_to_reference']
 
 # %% ../nbs/11a_adapt.ipynb #c005
 def sync_segments(clip:ClipData, cfg:Config, rng:np.random.Generator, n_segments:int=4, length:int=50, radius:int=25):
@@ -35,20 +35,24 @@ def sync_segments(clip:ClipData, cfg:Config, rng:np.random.Generator, n_segments
 
 # %% ../nbs/11a_adapt.ipynb #c008
 ADAPT_STEPS = 40       # steps of 4 segments: past about 40 the held-back error grows again (the curve below)
+ADAPT_PARTS = 'both'   # which encoders learn: 'both', 'video' or 'audio' (the measurement below)
 
 def adapt_encoders(model, clip:ClipData, cfg:Config, seconds:float=60.0, lr:float=1e-4, seed:int=0, max_steps:int=ADAPT_STEPS,
-                   progress:bool=True) -> tuple[nn.Module, dict]:
+                   progress:bool=True, parts:str|None=None) -> tuple[nn.Module, dict]:
     "A copy of `model` whose encoders are fine-tuned on `clip` (video and its own synchronized audio): `max_steps` steps, or fewer if `seconds` run out."
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     m = copy.deepcopy(model).cpu(); enc = m.encoders.train()
-    opt = torch.optim.Adam(enc.parameters(), lr=lr)
+    parts = parts or ADAPT_PARTS
+    if parts not in ('both', 'video', 'audio'): raise LipsyncError(None, f"unknown parts {parts!r}: choose both, video or audio")
+    learn = list(enc.parameters()) if parts == 'both' else list(getattr(enc, parts).parameters())
+    opt = torch.optim.Adam(learn, lr=lr)
     losses, t0 = [], time.perf_counter()
     with tqdm(total=max_steps, unit='step', desc='adapt', disable=not progress, leave=False) as bar:
         while len(losses) < max_steps and time.perf_counter() - t0 < seconds:
             audio, video, radius = sync_segments(clip, cfg, rng)
             loss = segment_infonce_loss(*enc.embed(audio, video), radius, cfg.temperature)
             opt.zero_grad(set_to_none=True); loss.backward()
-            nn.utils.clip_grad_norm_(enc.parameters(), 5.0); opt.step()
+            nn.utils.clip_grad_norm_(learn, 5.0); opt.step()
             losses.append(loss.item())
             bar.update(1)
     k = max(1, len(losses) // 5)

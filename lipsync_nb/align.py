@@ -21,28 +21,14 @@ from .adapt import adapt_to_reference
 
 
 # %% auto #0
-__all__ = ['align_clip', 'source_indices', 'retime_video', 'keep_timing_where_faceless', 'stretch_audio', 'check_align_outputs',
-           'warn_length_gap', 'write_aligned', 'align_video']
+__all__ = ['autoencoder_path', 'align_clip', 'source_indices', 'retime_video', 'keep_timing_where_faceless', 'stretch_audio',
+           'check_align_outputs', 'warn_length_gap', 'write_aligned', 'align_video']
 
 # %% ../nbs/10a_align.ipynb #c005
-def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=False,
-               progress:bool=False, method:str=DEFAULT_METHOD, embeddings=None, decode:str='soft'):
-    "The model part of `align` on a prepared clip: (frame map, confidence, global offset, its confidence, extras incl. the `anchor` line)."
-    if method not in METHODS: raise LipsyncError(None, f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
-    if decode not in DECODES: raise LipsyncError(None, f"unknown decode {decode!r}: choose one of {', '.join(DECODES)}")
-    a, v = embeddings if embeddings is not None else embed_clip(model, cd, cfg, device)
-    n_out, n_frames = n_out or len(cd.audio), len(cd.mouths)
-    if method == 'syncnet':
-        fm, conf, off, off_conf = syncnet_align(a, v, n_out, n_frames, max(max_offset, 15))
-        return fm, conf, off, off_conf, dict(anchor=np.arange(len(a)) + off)
-    off, off_conf, _ = gated_offset(a, v, max_offset) if max_offset > 0 else (0, 0.0, None)
-    line = anchor_line(len(a), len(v), off)
-    if method == 'dta':
-        fm, conf, raw = dta_align(a, v, n_out, n_frames, cfg.fps, offset=off)
-        return fm, conf, off, off_conf, dict(raw=raw, anchor=line)
-    if method == 'path':
-        fm, conf, raw = path_align(a, v, n_out, n_frames, off)
-        return fm, conf, off, off_conf, dict(raw=raw, anchor=line)
+def autoencoder_path(model, a, v, cd, cfg:Config, n_out:int, line:np.ndarray, max_offset:int=125, local:bool=False,
+                     decode:str='soft', device:str='cpu', progress:bool=False) -> tuple[np.ndarray, np.ndarray, dict]:
+    "The paper's model over its windows (centred on the anchor `line`, or on local offsets): (frame map, confidence, extras)."
+    n_frames = len(cd.mouths)
     starts = window_starts(len(cd.audio), cfg.n_audio); mid = np.minimum(np.array(starts) + cfg.n_audio // 2, len(a) - 1)
     offsets = local_offsets(a, v, starts, max_offset=min(max_offset, 75)) if local and max_offset > 0 else line[mid] - mid
     preds, mats = predict_windows_from_embeddings(model, a, v, cfg, offsets, device=device, progress=progress)
@@ -53,7 +39,25 @@ def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max
         radius = 60 + int(np.abs(offsets - (line[mid] - mid)).max(initial=0))
         raw, c = soft_path(mats, len(cd.audio), len(v), line[:len(cd.audio)], radius)
         fm, conf = finalize_path(raw, n_out, n_frames), np.r_[c, np.zeros(max(0, n_out - len(c)))][:n_out]
-    return fm, conf, off, off_conf, dict(preds=preds, mats=mats, raw=raw, anchor=line, offsets=np.broadcast_to(np.asarray(offsets), (len(mats),)))
+    return fm, conf, dict(preds=preds, mats=mats, raw=raw, offsets=np.broadcast_to(np.asarray(offsets), (len(mats),)))
+
+def align_clip(model, cd, cfg:Config, n_out:int|None=None, device:str='cpu', max_offset:int=125, local:bool=False,
+               progress:bool=False, method:str=DEFAULT_METHOD, embeddings=None, decode:str='soft') -> FrameMap:
+    "The model part of `align` on a prepared clip: a `FrameMap` (its `extras`: the `anchor` line, the raw path, the windows)."
+    if method not in METHODS: raise LipsyncError(None, f"unknown method {method!r}: choose one of {', '.join(METHODS)}")
+    if decode not in DECODES: raise LipsyncError(None, f"unknown decode {decode!r}: choose one of {', '.join(DECODES)}")
+    a, v = embeddings if embeddings is not None else embed_clip(model, cd, cfg, device)
+    n_out, n_frames = n_out or len(cd.audio), len(cd.mouths)
+    result = lambda fm, conf, off, off_conf, extras: FrameMap(fm, conf, cfg.fps, off, off_conf, n_frames, extras=extras)
+    if method == 'syncnet':
+        fm, conf, off, off_conf = syncnet_align(a, v, n_out, n_frames, max(max_offset, 15))
+        return result(fm, conf, off, off_conf, dict(anchor=np.arange(len(a)) + off))
+    off, off_conf, _ = gated_offset(a, v, max_offset) if max_offset > 0 else (0, 0.0, None)
+    line = anchor_line(len(a), len(v), off)
+    if method == 'dta': fm, conf, raw = dta_align(a, v, n_out, n_frames, cfg.fps, offset=off); extras = dict(raw=raw)
+    elif method == 'path': fm, conf, raw = path_align(a, v, n_out, n_frames, off); extras = dict(raw=raw)
+    else: fm, conf, extras = autoencoder_path(model, a, v, cd, cfg, n_out, line, max_offset, local, decode, device, progress)
+    return result(fm, conf, off, off_conf, dict(extras, anchor=line))
 
 
 # %% ../nbs/10a_align.ipynb #c008
@@ -170,15 +174,15 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     warn_length_gap(clip, video, audio)
     cd = clip_data(clip, cfg)
     n_out = int(round(probe(audio).duration * cfg.fps)) or len(cd.audio)
-    fm, conf, offset, off_conf, extras = align_clip(model, cd, cfg, max(n_out, len(cd.audio)), device, max_offset, local, progress,
-                                                    method, decode=decode)
-    fm, conf = (fm[:n_out], conf[:n_out]) if n_out else (fm, conf)
-    line = np.clip(extras['anchor'], 0, clip.n_frames - 1)[:len(fm)]
+    r = align_clip(model, cd, cfg, max(n_out, len(cd.audio)), device, max_offset, local, progress, method, decode=decode)
+    fm, conf = (r.frame_map[:n_out], r.confidence[:n_out]) if n_out else (r.frame_map, r.confidence)
+    line = np.clip(r.extras['anchor'], 0, clip.n_frames - 1)[:len(fm)]
     at_source = int((fm[:len(line)] == line).sum())                 # frames the method left at the source timing
     fm, kept = keep_timing_where_faceless(fm, clip.face_found)
     if kept.any():
         warn(video, f"no face in the video where output frames {frame_ranges(kept)} fall: kept the source timing there")
-    result = FrameMap(fm, np.where(kept, 0.0, conf), cfg.fps, offset, off_conf, clip.n_frames, str(video), str(audio), at_source, adapted)
+    result = FrameMap(fm, np.where(kept, 0.0, conf), cfg.fps, r.global_offset_frames, r.global_offset_confidence, clip.n_frames,
+                      str(video), str(audio), at_source, adapted)
     if out is not None: write_aligned(video, audio, out, fm, clip.n_frames, cfg.fps, out_fps, warp, retime, progress)
     if map_path is not None: result.save(map_path)           # after the video: an interrupted run leaves neither
     return result

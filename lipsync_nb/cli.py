@@ -11,9 +11,9 @@ from .core import *
 # the heavy modules (torch, cv2, av, librosa, dlib) are imported by the commands that need them: `--help` answers at once
 
 # %% auto #0
-__all__ = ['BENCH_CLIPS', 'BENCH_1080P', 'cmd_preprocess', 'bench_preprocess', 'format_table', 'default_bench_clips',
-           'bench_data_table', 'bench_model_table', 'to_1080p', 'long_1080p_clip', 'bench_align_table', 'torch_threads',
-           'cmd_bench', 'bench_encoders_table', 'read_truth', 'check_align_args', 'cmd_align', 'cmd_evaluate',
+__all__ = ['BENCH_CLIPS', 'BENCH_1080P', 'cmd_preprocess', 'bench_preprocess', 'default_bench_clips', 'bench_data_table',
+           'bench_model_table', 'to_1080p', 'long_1080p_clip', 'bench_align_table', 'torch_threads', 'cmd_bench',
+           'bench_encoders_table', 'read_truth', 'check_align_args', 'cmd_align', 'cmd_evaluate',
            'evaluate_adaptation_table', 'cmd_train', 'check_range', 'check_input_path', 'check_evaluate_args',
            'check_train_args', 'check_bench_args', 'add_preprocess', 'add_align', 'add_evaluate', 'add_train',
            'add_bench', 'build_parser', 'Terminated', 'main']
@@ -64,15 +64,6 @@ def bench_preprocess(paths, cfg:Config|None=None, progress:bool=False) -> list[d
                          face=round(float(clip.face_found.mean()), 3)))
     if rows: rows[0]['models_load'] = round(t_models, 2)
     return rows
-
-def format_table(rows:list[dict], cols=None) -> str:
-    "A plain-text table of `rows` (dicts)."
-    if not rows: return '(no rows)'
-    cols = cols or list(rows[0])
-    cells = [[str(c) for c in cols]] + [[f"{r.get(c, ''):.2f}" if isinstance(r.get(c), float) else str(r.get(c, '')) for c in cols] for r in rows]
-    w = [max(len(row[i]) for row in cells) for i in range(len(cols))]
-    fmt = lambda row: '  '.join(v.ljust(w[i]) if i == 0 else v.rjust(w[i]) for i, v in enumerate(row))
-    return '\n'.join([fmt(cells[0]), '  '.join('-' * x for x in w)] + [fmt(r) for r in cells[1:]])
 
 def default_bench_clips() -> list[Path]:
     paths = [data_samples_dir()/'obama_address.mp4']
@@ -162,7 +153,7 @@ def bench_align_table(a):
     times = []
     for _ in range(3):                                            # best of 3: the first run also warms torch up
         t = time.perf_counter()
-        fm = align_clip(model, cd, cfg, method=DEFAULT_METHOD)[0]
+        fm = align_clip(model, cd, cfg, method=DEFAULT_METHOD).frame_map
         times.append(time.perf_counter() - t)
     t_model = min(times)
     from lipsync_nb.media import VideoReader, write_video
@@ -199,7 +190,7 @@ def cmd_bench(a):
     return 0
 
 
-# %% ../nbs/13_cli.ipynb #c007b
+# %% ../nbs/13_cli.ipynb #c007bs
 def bench_encoders_table(a):
     "`lipsync_nb bench encoders`: the encoders on training vs validation speakers (`encoder_bench`)."
     from lipsync_nb.evaluation import encoder_bench

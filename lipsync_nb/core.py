@@ -13,7 +13,7 @@ from pathlib import Path
 __all__ = ['PREPROCESS_FIELDS', 'METHODS', 'DEFAULT_METHOD', 'ADAPTED_METHOD', 'DECODES', 'RETIMES', 'PRESETS', 'LipsyncError',
            'LipsyncWarning', 'warn', 'PreprocessConfig', 'ModelConfig', 'TrainConfig', 'Config', 'check_device',
            'default_device', 'file_digest', 'cache_dir', 'check_output_path', 'clean_stale_temporaries', 'atomic_write',
-           'repo_root', 'data_samples_dir', 'shared_require', 'shared_clips_dir', 'shared_clip']
+           'repo_root', 'data_samples_dir', 'shared_require', 'shared_clips_dir', 'shared_clip', 'format_table']
 
 # %% ../nbs/00_core.ipynb #c005
 class LipsyncError(Exception):
@@ -259,3 +259,14 @@ def shared_clip(name:str) -> Path|None:
     p = d/name
     if not p.exists(): raise LipsyncError(p, "expected shared clip is missing")
     return p
+
+# %% ../nbs/00_core.ipynb #c018b
+def format_table(rows:list[dict], cols=None, digits:int=2) -> str:
+    "A plain-text table of `rows` (dicts; the first row's keys are the columns unless `cols`), floats to `digits` places."
+    if not rows: return '(no rows)'
+    cols = cols or list(rows[0])
+    cells = [[str(c) for c in cols]] + [[f"{r.get(c, ''):.{digits}f}" if isinstance(r.get(c), float) else str(r.get(c, '')) for c in cols] for r in rows]
+    w = [max(len(row[i]) for row in cells) for i in range(len(cols))]
+    fmt = lambda row: '  '.join(v.ljust(w[i]) if i == 0 else v.rjust(w[i]) for i, v in enumerate(row))
+    return '\n'.join([fmt(cells[0]), '  '.join('-' * x for x in w)] + [fmt(r) for r in cells[1:]])
+

@@ -12,14 +12,15 @@ from torch.utils.data import Dataset, DataLoader
 from tqdm.auto import tqdm
 from .core import *
 from .clip import Clip, preprocess
+from .mouth import MOUTH, eye_distance
 from .audio import audio_frames
 from .warping import WarpParams, random_frame_map, warp_targets, shift_range, window_targets
 
 # %% auto #0
-__all__ = ['MOUTH_MIRROR', 'AUDIO_FRONTENDS', 'PRE', 'stack_mouths', 'normalize_mfcc', 'phone_steps', 'mouth_points', 'ClipData',
-           'model_audio', 'clip_data', 'load_clips', 'normalize_mouths', 'read_speakers', 'speaker_split',
-           'clip_weights', 'augment_mouths', 'degrade_mouths', 'augment_points', 'make_window', 'WindowDataset',
-           'make_loader', 'bench_data']
+__all__ = ['MOUTH_MIRROR', 'AUDIO_FRONTENDS', 'VIDEO_SUFFIXES', 'PRE', 'stack_mouths', 'normalize_mfcc', 'phone_steps',
+           'mouth_points', 'ClipData', 'model_audio', 'clip_data', 'load_clips', 'normalize_mouths', 'read_speakers',
+           'speaker_split', 'clip_weights', 'folder_clips', 'augment_mouths', 'degrade_mouths', 'augment_points',
+           'make_window', 'WindowDataset', 'make_loader', 'bench_data']
 
 # %% ../nbs/05_data.ipynb #c005
 def stack_mouths(mouths:torch.Tensor, stack:int=5) -> torch.Tensor:
@@ -41,10 +42,10 @@ MOUTH_MIRROR = np.array([6, 5, 4, 3, 2, 1, 0, 11, 10, 9, 8, 7, 16, 15, 14, 13, 1
 
 def mouth_points(landmarks:np.ndarray) -> np.ndarray:
     "The 20 mouth landmarks `(T, 20, 2)` in a pose-free frame: centred on the mouth, corners level, in units of the eye distance."
-    pts = landmarks[:, 48:68].astype(np.float64)
+    pts = landmarks[:, MOUTH].astype(np.float64)
     c = pts.mean(1, keepdims=True)
     d = landmarks[:, 54] - landmarks[:, 48]; ang = np.arctan2(d[:, 1], d[:, 0])
-    iod = np.linalg.norm(landmarks[:, 36:42].mean(1) - landmarks[:, 42:48].mean(1), axis=1)
+    iod = eye_distance(landmarks)
     R = np.stack([np.stack([np.cos(ang), np.sin(ang)], -1), np.stack([-np.sin(ang), np.cos(ang)], -1)], 1)   # rotate by −angle
     out = np.einsum('tij,tpj->tpi', R, pts - c) / np.maximum(iod, 1e-6)[:, None, None]
     return np.nan_to_num(out).astype(np.float32)
@@ -128,6 +129,18 @@ def clip_weights(clips:list[ClipData], cap_seconds:float=60.0) -> np.ndarray:
     for c in clips: tot[c.speaker] = tot.get(c.speaker, 0.0) + c.duration
     w = np.array([c.n_windows * min(1.0, cap_seconds / tot[c.speaker]) for c in clips], np.float64)
     return w / w.sum()
+
+# %% ../nbs/05_data.ipynb #c009sp
+VIDEO_SUFFIXES = ('.mp4', '.mov', '.avi', '.mkv', '.webm', '.mpg', '.mpeg')   # what a folder of clips is read for
+
+def folder_clips(folder) -> tuple[list[Path], dict]:
+    "The video files of `folder` (sorted) and their speakers from a clips.csv (the folder's own, else its parent's; {} if none)."
+    folder = Path(folder)
+    if not folder.is_dir(): raise LipsyncError(folder, "no such folder of clips")
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
+    csv_path = next((c for c in (folder/'clips.csv', folder.parent/'clips.csv') if c.exists()), None)
+    return paths, read_speakers(csv_path) if csv_path else {}
+
 
 # %% ../nbs/05_data.ipynb #c014
 def augment_mouths(mouths:np.ndarray, rng:np.random.Generator) -> np.ndarray:

@@ -11,9 +11,10 @@ import plotly.graph_objects as go
 from tqdm.auto import tqdm
 from .core import *
 from .media import read_audio
+from .mouth import MOUTH, inner_lip_size
 from .audio import mfcc, phone_posteriors
 from .clip import preprocess
-from .data import ClipData, clip_data, model_audio, read_speakers, speaker_split
+from .data import ClipData, clip_data, model_audio, read_speakers, speaker_split, folder_clips
 from .warping import random_frame_map, warp_targets
 from .encoders import sync_scores, sync_summary
 from .inference import FrameMap, embed_clip, warp_audio, swapped_frame_map
@@ -22,10 +23,9 @@ from .adapt import adapt_encoders
 
 
 # %% auto #0
-__all__ = ['INNER_LIPS', 'PAPER', 'LABELS', 'TITLES', 'warp_clip', 'audio_features', 'mouth_size', 'pearson', 'lip_agreement',
-           'mel_cepstra', 'mcd', 'method_frame_map', 'within_clip', 'known_warp', 'evaluate', 'summarize',
-           'format_tables', 'table_figure', 'evaluation_clips', 'encoder_bench', 'split_clip', 'evaluate_adaptation',
-           'adaptation_summary']
+__all__ = ['PAPER', 'LABELS', 'TITLES', 'warp_clip', 'audio_features', 'pearson', 'lip_agreement', 'mel_cepstra', 'mcd',
+           'method_frame_map', 'within_clip', 'known_warp', 'evaluate', 'summarize', 'format_tables', 'table_figure',
+           'evaluation_clips', 'encoder_bench', 'split_clip', 'evaluate_adaptation', 'adaptation_summary']
 
 # %% ../nbs/11_evaluation.ipynb #c005
 def warp_clip(cd, frame_map, audio:np.ndarray|None=None):
@@ -38,14 +38,6 @@ def audio_features(y:np.ndarray, cfg:Config) -> np.ndarray:
     return model_audio(mfcc(y, cfg), cfg, phone_posteriors(y, cfg) if 'phones' in cfg.audio_frontend else None)
 
 # %% ../nbs/11_evaluation.ipynb #c007
-INNER_LIPS = dict(left=12, right=16, top=14, bottom=18)      # dlib/OpenFace points 61, 65, 63, 67 (1-based) among mouth points 48–67
-
-def mouth_size(points:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    "Inner-mouth width (x) and height (y) per frame from mouth points `(T, 20, 2)`."
-    w = np.linalg.norm(points[:, INNER_LIPS['right']] - points[:, INNER_LIPS['left']], axis=1)
-    h = np.linalg.norm(points[:, INNER_LIPS['bottom']] - points[:, INNER_LIPS['top']], axis=1)
-    return w, h
-
 def pearson(x:np.ndarray, y:np.ndarray) -> float:
     "Pearson correlation; 0 when either signal is constant."
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
@@ -54,7 +46,7 @@ def pearson(x:np.ndarray, y:np.ndarray) -> float:
 
 def lip_agreement(points:np.ndarray, reference:np.ndarray) -> dict:
     "Correlation of mouth width (`corr_x`) and height (`corr_y`) of re-timed `points` with the `reference` video's."
-    n = min(len(points), len(reference)); (w, h), (w0, h0) = mouth_size(points[:n]), mouth_size(reference[:n])
+    n = min(len(points), len(reference)); (w, h), (w0, h0) = inner_lip_size(points[:n], MOUTH.start), inner_lip_size(reference[:n], MOUTH.start)
     return dict(corr_x=pearson(w, w0), corr_y=pearson(h, h0))
 
 # %% ../nbs/11_evaluation.ipynb #c010
@@ -87,7 +79,7 @@ def method_frame_map(model, cfg:Config, cd, n:int, method:str, embeddings=None, 
     "The frame map `method` gives for the first `n` audio frames of `cd` (`untouched`: play the video as it is)."
     if method == 'untouched': return np.minimum(np.arange(n), len(cd.mouths) - 1)
     return align_clip(model, cd, cfg, n, max_offset=search if method == 'syncnet' else 0, method=method, embeddings=embeddings,
-                      decode=decode)[0][:n]
+                      decode=decode).frame_map[:n]
 
 def within_clip(frame_map:np.ndarray, cd) -> np.ndarray:
     "`frame_map` cut where it passes `cd`'s last frame: a re-timed video ends where its source ends, not on a frozen frame."
@@ -198,12 +190,9 @@ TITLES = {2: 'Table 2 — single shift (frames; top-1 = % of clips exact)', 3: '
 # %% ../nbs/11_evaluation.ipynb #c015b
 def format_tables(tables:dict, note:str='') -> str:
     "The tables as plain text, in the paper's layout."
-    def fmt(x): return f"{x:.3f}" if isinstance(x, (float, np.floating)) else str(x)
     out = []
     for k, rows in tables.items():
-        if not rows: continue
-        cols = list(rows[0]); w = {c: max(len(c), *(len(fmt(r[c])) for r in rows)) for c in cols}
-        out += [TITLES[k], '  '.join(c.ljust(w[c]) for c in cols)] + ['  '.join(fmt(r[c]).ljust(w[c]) for c in cols) for r in rows] + ['']
+        if rows: out += [TITLES[k], format_table([{c: float(x) if isinstance(x, np.floating) else x for c, x in r.items()} for r in rows], digits=3), '']
     out.append("* SyncNet and DTA run on our phase-1 encoders' embeddings, not SyncNet's network. The paper's figures are on "
                "other data (LRS2, TCD-TIMIT cross-speaker) and Table 6's use SPTK cepstra: compare orderings, not values." + (f" {note}" if note else ''))
     return '\n'.join(out)
@@ -222,11 +211,7 @@ def table_figure(tables:dict, k:int):
 def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, progress:bool=True, audio:bool=True,
                      spread:int|None=None) -> tuple[list, list]:
     "(ClipData list, 16 kHz waveforms or None) of the clips in `folder`: with a clips.csv, only the validation (`split='val'`) or training (`'train'`) speakers; `spread`: at most that many, evenly spread."
-    folder = Path(folder)
-    if not folder.is_dir(): raise LipsyncError(folder, "no such folder of clips")
-    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in ('.mp4', '.mov', '.mkv', '.avi', '.webm', '.mpg'))
-    csv = next((c for c in (folder/'clips.csv', folder.parent/'clips.csv') if c.exists()), None)
-    speakers = read_speakers(csv) if csv else {}
+    folder = Path(folder); paths, speakers = folder_clips(folder)
     if split == 'val' and not speakers:
         warn(folder, "no clips.csv names speakers: evaluating every clip (the model may have been trained on some)")
     if split in ('val', 'train') and speakers:

@@ -5,7 +5,7 @@
 # %% ../nbs/09_inference.ipynb #c003
 from __future__ import annotations
 import json, bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, torch
 from scipy.ndimage import gaussian_filter1d, median_filter
@@ -173,6 +173,7 @@ class FrameMap:
     audio: str = ''
     source_timing_frames: int = 0     # output frames left at the source timing (the anchor line): nothing paid for moving them
     adapted: str = ''                 # what `--adapt` did, in one line ('' when not asked)
+    extras: dict = field(default_factory=dict, repr=False, compare=False)   # what a method leaves for the views (raw path, anchor, windows); not saved
 
 @patch
 def stats(self:FrameMap) -> dict:
@@ -286,7 +287,7 @@ def confidence(frame_map:np.ndarray, mats, n_audio:int) -> np.ndarray:
     return np.r_[out, np.zeros(max(0, len(frame_map) - n_audio))][:len(frame_map)]
 
 
-# %% ../nbs/09_inference.ipynb #c019b
+# %% ../nbs/09_inference.ipynb #c019bs
 STEP_COST = (2.0, 0.0, 2.0, 4.0, 6.0)      # −log-probability units for a path step of 0 (duplicate), 1, 2, 3, 4 video frames
 
 def window_scores(mats, n_audio:int, n_video:int, lo:np.ndarray, width:int) -> np.ndarray:

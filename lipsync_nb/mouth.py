@@ -16,9 +16,9 @@ from .media import VideoReader, read_frames, prefetch
 
 
 # %% auto #0
-__all__ = ['PATCH_MARGIN', 'face_models', 'detect_faces', 'fit_landmarks', 'pick_face', 'crop_geometry', 'crop_mouth',
-           'frame_ranges', 'fill_gaps', 'mouth_opening', 'MouthTrack', 'MouthTracker', 'working_scale', 'track_mouths',
-           'mouth_grid']
+__all__ = ['PATCH_MARGIN', 'LEFT_EYE', 'RIGHT_EYE', 'MOUTH', 'INNER_LIPS', 'face_models', 'detect_faces', 'fit_landmarks',
+           'pick_face', 'eye_distance', 'crop_geometry', 'crop_mouth', 'frame_ranges', 'fill_gaps', 'inner_lip_size',
+           'mouth_opening', 'MouthTrack', 'MouthTracker', 'working_scale', 'track_mouths', 'mouth_grid']
 
 # %% ../nbs/02_mouth.ipynb #c005
 def _model_file(name:str) -> Path:
@@ -82,9 +82,12 @@ def pick_face(boxes:np.ndarray, shape, tracked=None):
 
 # %% ../nbs/02_mouth.ipynb #c015
 PATCH_MARGIN = 1.75
+LEFT_EYE, RIGHT_EYE, MOUTH = slice(36, 42), slice(42, 48), slice(48, 68)   # the 68-point (iBUG/dlib) layout, 0-based
+INNER_LIPS = dict(left=60, right=64, top=62, bottom=66)                   # the paper's points 61, 65, 63, 67 (1-based)
 
-def _eye_distance(lm:np.ndarray) -> np.ndarray:
-    return np.linalg.norm(lm[..., 36:42, :].mean(-2) - lm[..., 42:48, :].mean(-2), axis=-1)
+def eye_distance(lm:np.ndarray) -> np.ndarray:
+    "Distance between the eye centres of landmarks `(..., 68, 2)`: the unit of the crop's side and of the mouth points."
+    return np.linalg.norm(lm[..., LEFT_EYE, :].mean(-2) - lm[..., RIGHT_EYE, :].mean(-2), axis=-1)
 
 def _square_patch(gray, cx, cy, side, out_px):
     "An axis-aligned square of `side` px centred on (cx, cy), edge-padded, resized to `out_px`: (patch, origin, scale)."
@@ -99,10 +102,10 @@ def _square_patch(gray, cx, cy, side, out_px):
 
 def crop_geometry(landmarks:np.ndarray, cfg:Config, fps:float=25):
     "Per-frame crop centre `(T, 2)`, angle `(T,)` (radians) and side `(T,)` (pixels) from landmarks `(T, 68, 2)`."
-    mouth = landmarks[:, 48:68].mean(1)
+    mouth = landmarks[:, MOUTH].mean(1)
     d = landmarks[:, 54] - landmarks[:, 48]
     ang = np.unwrap(np.arctan2(d[:, 1], d[:, 0]))
-    side = cfg.crop_scale * _eye_distance(landmarks)
+    side = cfg.crop_scale * eye_distance(landmarks)
     win = int(5 * fps) | 1
     if len(side) > 1: side = gaussian_filter1d(median_filter(side, size=min(win, len(side) | 1), mode='nearest'), sigma=fps / 2, mode='nearest')
     if len(mouth) > 1:
@@ -143,10 +146,14 @@ def fill_gaps(landmarks:np.ndarray, found:np.ndarray, max_gap:int):
             if a > 0 and b < T and b - a <= max_gap: reliable[a:b] = True
     return out, reliable
 
+def inner_lip_size(points:np.ndarray, first:int=0) -> tuple[np.ndarray, np.ndarray]:
+    "Inner-lip width and height per frame (`INNER_LIPS`); `points` start at landmark `first` (48 for the 20 mouth points)."
+    at = lambda k: points[..., INNER_LIPS[k] - first, :]
+    return np.linalg.norm(at('right') - at('left'), axis=-1), np.linalg.norm(at('bottom') - at('top'), axis=-1)
+
 def mouth_opening(landmarks:np.ndarray) -> np.ndarray:
-    "Inner-lip height over inner-lip width per frame: points 62–66 over 60–64 (the paper's 63–67 / 61–65, 1-based)."
-    h = np.linalg.norm(landmarks[..., 62, :] - landmarks[..., 66, :], axis=-1)
-    w = np.linalg.norm(landmarks[..., 60, :] - landmarks[..., 64, :], axis=-1)
+    "Inner-lip height over inner-lip width per frame (§6, Table 4's mouth measure): points 62–66 over 60–64."
+    w, h = inner_lip_size(landmarks)
     return (h / np.maximum(w, 1e-6)).astype(np.float32)
 
 # %% ../nbs/02_mouth.ipynb #c021
@@ -171,7 +178,7 @@ class MouthTracker:
         self.t_detect = self.t_crop = 0.0
 
     def _make_patch(self, gray, lm):
-        c = lm[48:68].mean(0); side = PATCH_MARGIN * self.cfg.crop_scale * float(_eye_distance(lm))
+        c = lm[MOUTH].mean(0); side = PATCH_MARGIN * self.cfg.crop_scale * float(eye_distance(lm))
         return _square_patch(gray, c[0], c[1], side, self.patch_px)
 
 @patch
@@ -295,7 +302,7 @@ def working_scale(path, cfg:Config) -> float:
     first = read_frames(path, cfg.fps, gray=True, limit=1)[0]
     box = pick_face(detect_faces(first, cfg), first.shape)
     if box is None: return 1.0
-    side = cfg.crop_scale * float(_eye_distance(fit_landmarks(first, box)))
+    side = cfg.crop_scale * float(eye_distance(fit_landmarks(first, box)))
     return float(min(1.0, 1.5 * cfg.mouth_size / max(side, 1.0)))
 
 def track_mouths(path, cfg:Config|None=None, progress:bool=True, timings:dict|None=None) -> MouthTrack:

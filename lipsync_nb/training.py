@@ -15,12 +15,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from . import __version__
 from .core import *
-from .data import (ClipData, WindowDataset, make_loader, load_clips, read_speakers, speaker_split)
+from .data import (ClipData, WindowDataset, make_loader, load_clips, read_speakers, speaker_split, folder_clips)
 from .encoders import pretrain_loss, argmin_accuracy
 from .autoencoder import LipSyncModel, video_input, CHECKPOINT_FORMAT, load_checkpoint
 
 # %% auto #0
-__all__ = ['EpochSampler', 'save_checkpoint', 'window_shift', 'syncnet_window_shift', 'evaluate', 'autocast', 'dist_info',
+__all__ = ['EpochSampler', 'save_checkpoint', 'window_shift', 'syncnet_window_shift', 'validate', 'autocast', 'dist_info',
            'setup_distributed', 'TrainOptions', 'prepare_clips', 'phase_optimizer', 'PhaseRun', 'resume', 'train_step',
            'train_epoch', 'end_of_epoch', 'train_phase', 'train', 'learning_curves']
 
@@ -79,7 +79,7 @@ def syncnet_window_shift(d:torch.Tensor, max_shift:int=25) -> torch.Tensor:
     return shifts[means.argmin(1)]
 
 @torch.no_grad()
-def evaluate(model, loaders:dict, cfg:Config, device:str='cpu', amp:bool=False) -> dict:
+def validate(model, loaders:dict, cfg:Config, device:str='cpu', amp:bool=False) -> dict:
     "Table 2 and Table 3 metrics for the autoencoder and for argmin over the encoder distances."
     model.eval(); out = {}
     for name, dl in loaders.items():
@@ -151,14 +151,8 @@ def _lr_lambda(total:int, warmup:float):
     return lambda s: (s + 1) / w if s < w else 0.5 * (1 + math.cos(math.pi * min(1.0, (s - w) / max(1, total - w))))
 
 def _clip_paths(clips) -> tuple[list[Path], dict]:
-    if isinstance(clips, (list, tuple)): paths = [Path(p) for p in clips]; speakers = {}
-    else:
-        d = Path(clips)
-        if not d.is_dir(): raise LipsyncError(d, "clips folder does not exist")
-        exts = {'.mp4', '.mov', '.avi', '.mkv', '.webm', '.mpg', '.mpeg'}
-        paths = sorted(p for p in d.iterdir() if p.suffix.lower() in exts)
-        csvp = d.parent/'clips.csv' if (d.parent/'clips.csv').exists() else d/'clips.csv'
-        speakers = read_speakers(csvp) if csvp.exists() else {}
+    "A list of clip files (no speakers), or a folder's clips and its clips.csv speakers (`folder_clips`)."
+    paths, speakers = ([Path(p) for p in clips], {}) if isinstance(clips, (list, tuple)) else folder_clips(clips)
     if not paths: raise LipsyncError(clips if not isinstance(clips, list) else None, "no video clips found to train on")
     return paths, speakers
 
@@ -250,7 +244,7 @@ def train_epoch(run:PhaseRun, loader, sampler, total:int, epochs:int) -> tuple[l
 def end_of_epoch(run:PhaseRun, val_loaders:dict, losses:list, n_win:int, train_time:float):
     "Rank 0: validate (without moving the training's random streams), log a row to `metrics.jsonl`, checkpoint, keep the best."
     rng = _rng_state()
-    metrics = evaluate(run.model, val_loaders, run.cfg, run.device, run.use_amp)
+    metrics = validate(run.model, val_loaders, run.cfg, run.device, run.use_amp)
     _set_rng_state(rng)
     row = dict(phase=run.phase, epoch=run.epoch, step=run.step, loss=float(np.mean(losses)) if losses else None,
                lr=run.sched.get_last_lr()[0], windows_per_s=round(n_win / max(train_time, 1e-9), 1), **metrics)

@@ -71,10 +71,10 @@ def explore_clip(video, audio=None, checkpoint=None, truth=None, methods=METHODS
     n = len(truth) if truth is not None else len(cd.audio)
     maps, conf, offsets = {}, None, None
     for m in methods:
-        fm, c, _, _, extras = align_clip(model, cd, cfg, n, max_offset=max_offset, method=m, embeddings=(a, v))
-        maps[m] = fm[:n]
-        if m == DEFAULT_METHOD or conf is None: conf = c[:n]
-        offsets = extras.get('offsets', offsets)                          # where align centred each window
+        r = align_clip(model, cd, cfg, n, max_offset=max_offset, method=m, embeddings=(a, v))
+        maps[m] = r.frame_map[:n]
+        if m == DEFAULT_METHOD or conf is None: conf = r.confidence[:n]
+        offsets = r.extras.get('offsets', offsets)                          # where align centred each window
     return Explored(clip, cd, model, cfg, a, v, maps, conf, truth, window_starts(len(cd.audio), cfg.n_audio), offsets)
 
 

@@ -78,3 +78,9 @@ def test_export_cells_are_short():
     "One idea per exported cell: none longer than 40 lines."
     long = [(nb, i, len(src.splitlines())) for nb, i, src in export_cells() if len(src.splitlines()) > 40]
     assert not long, f"export cells over 40 lines (notebook, cell, lines): {long}"
+
+def test_cell_ids_are_unique():
+    "nbdev and the docs name cells by id: no notebook repeats one."
+    for nb in sorted((ROOT/'nbs').glob('*.ipynb')):
+        ids = [c.get('id') for c in json.loads(nb.read_text())['cells']]
+        assert len(ids) == len(set(ids)), (nb.name, sorted({i for i in ids if ids.count(i) > 1}))

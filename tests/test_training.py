@@ -22,7 +22,7 @@ def test_no_usable_clip(tmp_path):
     (tmp_path/'clips'/'notes.mp4').write_text('not a video')
     with pytest.warns(UserWarning, match='skipped'), pytest.raises(LipsyncError, match='no usable clip'):
         train(cfg, opts(tmp_path, clips=str(tmp_path/'clips')))
-    with pytest.raises(LipsyncError, match='clips folder does not exist'): train(cfg, opts(tmp_path, clips=str(tmp_path/'nope')))
+    with pytest.raises(LipsyncError, match='no such folder of clips'): train(cfg, opts(tmp_path, clips=str(tmp_path/'nope')))
 
 def test_checkpoint_from_another_preset_or_format(tmp_path):
     p = save_checkpoint(tmp_path/'c.pt', LipSyncModel(cfg), cfg, step=3, epoch=0, phase=2)
