@@ -117,6 +117,7 @@ def main(argv=None) -> int:
     shutil.rmtree(src, ignore_errors=True); (src/'_static').mkdir(parents=True)
     import plotly
     shutil.copy(Path(plotly.__file__).parent/'package_data'/'plotly.min.js', src/'_static'/'plotly.min.js')
+    (src/'_static'/'wrap.css').write_text('pre { white-space: pre-wrap; overflow-wrap: anywhere; }\n')   # long code lines wrap, never cut
     if (ROOT/'nbs'/'images').is_dir(): shutil.copytree(ROOT/'nbs'/'images', src/'images')
     nbs = [n for n in notebooks() if not a.only or n.stem in a.only]
     failed = []

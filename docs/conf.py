@@ -17,6 +17,7 @@ html_theme = 'furo'
 html_title = 'lipsync_nb'
 html_static_path = [str(ROOT/'docs'/'_build'/'src'/'_static')]   # plotly.min.js, copied there by build.py
 html_js_files = ['plotly.min.js']           # served once from the site, not embedded in every page
+html_css_files = ['wrap.css']               # code lines wrap on the page instead of being cut (build.py writes it)
 autodoc_member_order = 'bysource'
 autodoc_typehints = 'signature'
 autodoc_default_options = {'members': True, 'undoc-members': False, 'show-inheritance': False}
