@@ -38,8 +38,8 @@ def adapt_section(path) -> str:
                       f"{sum(r[m + ' adapted'] < r[m] for r in rows)} of {len(rows)} |" for m in methods)
     return f"""## Adapting to the speaker (`lipsync_nb evaluate --clips ../shared/data/clips --adapt`)
 Each of the {len(rows)} validation clips long enough (≥ 7.6 s; held-out speakers) is cut at 60%: the encoders are fine-tuned
-on the first part with its own audio (`align --adapt`: {summ['steps']} steps, about 10 s on 2 CPU cores, within the 60 s
-budget), then a known drop/duplicate warp of the rest is aligned with the shipped and with the adapted encoders
+on the first part with its own audio (`align --adapt`: the video encoder, {summ['steps']} steps of 16 stretches, about 30 s
+on 2 CPU cores, within the 60 s budget), then a known drop/duplicate warp of the rest is aligned with the shipped and with the adapted encoders
 ({summ['frames']} frames scored; untouched {summ['untouched']:.2f}). Halving the error, the target, is not reached yet.
 
 | method | per-frame mean error, shipped | adapted | error removed | clips better |

@@ -16,8 +16,8 @@ from .inference import embed_clip, gated_offset
 from .autoencoder import default_checkpoint
 
 # %% auto #0
-__all__ = ['ADAPT_STEPS', 'ADAPT_PARTS', 'ADAPT_VERSION', 'sync_segments', 'adapt_encoders', 'soundtrack_offset', 'shifted_audio',
-           'adapt_key', 'cached_adaptation', 'adapt_to_reference']
+__all__ = ['ADAPT_STEPS', 'ADAPT_PARTS', 'ADAPT_SEGMENTS', 'ADAPT_VERSION', 'sync_segments', 'adapt_encoders',
+           'soundtrack_offset', 'shifted_audio', 'adapt_key', 'cached_adaptation', 'adapt_to_reference']
 
 # %% ../nbs/11a_adapt.ipynb #c005
 def sync_segments(clip:ClipData, cfg:Config, rng:np.random.Generator, n_segments:int=4, length:int=50, radius:int=25):
@@ -35,11 +35,12 @@ def sync_segments(clip:ClipData, cfg:Config, rng:np.random.Generator, n_segments
 
 # %% ../nbs/11a_adapt.ipynb #c008
 ADAPT_STEPS = 40       # steps of 4 segments: past about 40 the held-back error grows again (the curve below)
-ADAPT_PARTS = 'both'   # which encoders learn: 'both', 'video' or 'audio' (the measurement below)
+ADAPT_PARTS = 'video'  # which encoders learn: 'video' (default), 'audio' or 'both' (the measurement below)
+ADAPT_SEGMENTS = 16    # stretches of the clip per step: more of it in every gradient
 
 def adapt_encoders(model, clip:ClipData, cfg:Config, seconds:float=60.0, lr:float=1e-4, seed:int=0, max_steps:int=ADAPT_STEPS,
                    progress:bool=True, parts:str|None=None) -> tuple[nn.Module, dict]:
-    "A copy of `model` whose encoders are fine-tuned on `clip` (video and its own synchronized audio): `max_steps` steps, or fewer if `seconds` run out."
+    "A copy of `model` whose encoders (`parts`, default `ADAPT_PARTS`) are fine-tuned on `clip` (video and its own synchronized audio): `max_steps` steps, or fewer if `seconds` run out."
     torch.manual_seed(seed); rng = np.random.default_rng(seed)
     m = copy.deepcopy(model).cpu(); enc = m.encoders.train()
     parts = parts or ADAPT_PARTS
@@ -49,7 +50,7 @@ def adapt_encoders(model, clip:ClipData, cfg:Config, seconds:float=60.0, lr:floa
     losses, t0 = [], time.perf_counter()
     with tqdm(total=max_steps, unit='step', desc='adapt', disable=not progress, leave=False) as bar:
         while len(losses) < max_steps and time.perf_counter() - t0 < seconds:
-            audio, video, radius = sync_segments(clip, cfg, rng)
+            audio, video, radius = sync_segments(clip, cfg, rng, ADAPT_SEGMENTS)
             loss = segment_infonce_loss(*enc.embed(audio, video), radius, cfg.temperature)
             opt.zero_grad(set_to_none=True); loss.backward()
             nn.utils.clip_grad_norm_(learn, 5.0); opt.step()
@@ -74,11 +75,11 @@ def shifted_audio(clip:ClipData, frames:int) -> ClipData:
     return ClipData(clip.name, clip.mouths, audio, clip.speaker, clip.points)
 
 # %% ../nbs/11a_adapt.ipynb #c014
-ADAPT_VERSION = 1      # the recipe's version: bump it when `adapt_encoders` changes, and old cache entries are ignored
+ADAPT_VERSION = 2      # the recipe's version (2: the video encoder only, 16 segments a step): bump it when `adapt_encoders` changes, and old cache entries are ignored
 
 def adapt_key(files:list, checkpoint, seconds:float, seed:int=0) -> str:
     "A cache key from the content of the reference `files` and the `checkpoint`, the budget and the seed."
-    h = hashlib.sha256(f'adapt v{ADAPT_VERSION} {ADAPT_STEPS} steps {seconds:g} s seed {seed}'.encode())
+    h = hashlib.sha256(f'adapt v{ADAPT_VERSION} {ADAPT_PARTS} {ADAPT_STEPS} steps of {ADAPT_SEGMENTS} {seconds:g} s seed {seed}'.encode())
     for p in [*files, checkpoint]: h.update(file_digest(p).encode())
     return h.hexdigest()[:24]
 

@@ -134,19 +134,20 @@ def long_1080p_clip(seconds:float=60) -> Path:
 
 # %% ../nbs/13_cli.ipynb #c007c
 def bench_align_table(a):
-    "`lipsync_nb bench align`: × real time of the model part and of align end to end on a ≥ 60 s 1080p clip."
-    import tempfile
+    "`lipsync_nb bench align`: × real time of the model part and of align end to end on a 1080p clip of `--minutes` (default 1), with peak memory."
+    import tempfile, resource
     from lipsync_nb.align import align_video, align_clip, retime_video
     from lipsync_nb.autoencoder import default_checkpoint, model_from_checkpoint
     from lipsync_nb.inference import embed_clip
     from lipsync_nb.clip import preprocess
     from lipsync_nb.data import clip_data
     from lipsync_nb.media import probe
-    clip_path = Path(a.clips[0]) if a.clips else long_1080p_clip(60)
+    clip_path = Path(a.clips[0]) if a.clips else long_1080p_clip(60 * a.minutes)
     dur = probe(clip_path).duration
     os.environ['LIPSYNC_CACHE'] = tempfile.mkdtemp()            # end to end means no cached preprocessing
     out = Path(tempfile.mkdtemp())/'aligned.mp4'
     t = time.perf_counter(); align_video(clip_path, clip_path, out, progress=not a.quiet); t_all = time.perf_counter() - t
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024      # Linux: kB; the process's peak so far, align's included
     model, cfg = model_from_checkpoint(default_checkpoint())
     clip = preprocess(clip_path, cfg=cfg, progress=False)                # cached by the run above, with its timings
     cd = clip_data(clip, cfg)
@@ -164,11 +165,12 @@ def bench_align_table(a):
     rows = [dict(clip=clip_path.name, resolution=f"{probe(clip_path).width}x{probe(clip_path).height}", seconds=round(dur, 1),
                  model_part_s=round(t_model, 2), model_x_realtime=round(dur / t_model, 1), end_to_end_s=round(t_all, 1),
                  end_to_end_x_realtime=round(dur / t_all, 2), preprocess_s=round(t_pre, 1), decode_floor_s=round(t_decode, 1),
-                 preprocess_vs_decode=round(t_pre / t_decode, 2), remux_s=round(t_remux, 2), reencode_s=round(t_floor, 1))]
+                 preprocess_vs_decode=round(t_pre / t_decode, 2), remux_s=round(t_remux, 2), reencode_s=round(t_floor, 1), peak_rss_mb=round(peak_mb))]
     print(format_table(rows))
     print(f"(model part: embeddings and the {DEFAULT_METHOD} method; end to end: preprocess + model + writing the video (remux, the default);\n"
           " preprocess: decoding, face tracking, landmarks, crops, phones; decode_floor: decoding every frame and nothing else;\n"
-          " remux: the re-timed output from the source's own packets; reencode: decoding and re-encoding every frame (--retime encode))")
+          " remux: the re-timed output from the source's own packets; reencode: decoding and re-encoding every frame (--retime encode);\n"
+          " peak_rss_mb: the largest resident memory of this process up to the end of align)")
     return 0
 
 
@@ -351,6 +353,7 @@ def check_bench_args(a):
     for c in a.clips: check_input_path(c, folder=a.what == 'encoders')
     if a.checkpoint: check_input_path(a.checkpoint)
     check_range('--limit', a.limit, 1, 10**6); check_range('--windows', a.windows, 1, 10**7)
+    check_range('--minutes', a.minutes, 0.05, 24 * 60)
     if a.device: check_device(a.device)
 
 
@@ -430,6 +433,7 @@ def add_bench(sub):
     b.add_argument('--checkpoint', help='encoders: the model to judge (default: the shipped cpu model)')
     b.add_argument('--no-dta', action='store_true', help='encoders: skip DTA end to end')
     b.add_argument('--windows', type=int, default=2048, help='data: windows per timing')
+    b.add_argument('--minutes', type=float, default=1.0, help='align: length of the 1080p clip it builds (minutes)')
     b.add_argument('-q', '--quiet', action='store_true')
     b.set_defaults(func=cmd_bench)
 
