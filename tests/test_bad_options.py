@@ -73,6 +73,7 @@ CASES = [
     (['bench', 'preprocess', 'missing.mp4'], 'missing.mp4', 'no such file'),
     (['bench', 'data', '--limit', '0'], '--limit', 'from 1 to'),
     (['bench', 'model', '--device', 'bogus'], '--device', 'unknown device'),
+    (['bench', 'align', '--minutes', '0'], '--minutes', 'from 0.05 to'),
 ]
 
 @pytest.mark.parametrize('argv,names,problem', CASES)
