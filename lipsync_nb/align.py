@@ -132,10 +132,9 @@ def stretch_audio(audio:np.ndarray, frame_map:np.ndarray, sample_rate:int=16000,
 def check_align_outputs(video:Path, audio:Path, out=None, map_path=None, overwrite:bool=False, adapt_from=None, warp:str='video'):
     "Refuse, before any work, an output that is an input or a directory, one that exists (unless `overwrite`), an unknown `warp`."
     if warp not in ('video', 'audio'): raise LipsyncError(None, f"unknown warp {warp!r}: choose video or audio")
+    inputs = [video, audio] + ([Path(adapt_from)] if adapt_from else [])
     for o in (out, map_path):
-        if o is None: continue
-        check_output_path(o, inputs=[video, audio] + ([Path(adapt_from)] if adapt_from else []))
-        if Path(o).exists() and not overwrite: raise LipsyncError(o, "output exists (use -y to overwrite)")
+        if o is not None: check_output_path(o, inputs=inputs, overwrite=overwrite)
 
 def warn_length_gap(clip, video:Path, audio:Path):
     "One line when the two files differ in length by more than a second (the output follows the audio)."
