@@ -9,7 +9,7 @@ import numpy as np
 import pytsmod
 from tqdm.auto import tqdm
 from .core import *
-from .media import VideoReader, write_video, prefetch, probe, read_audio, remux_video, REMUX_CODECS
+from .media import VideoReader, write_video, prefetch, probe, read_audio, audio_chunks, take_samples, remux_video, REMUX_CODECS
 from .mouth import frame_ranges
 from .clip import preprocess
 from .data import clip_data
@@ -150,7 +150,7 @@ def write_aligned(video:Path, audio:Path, out, frame_map:np.ndarray, n_frames:in
     if warp == 'audio':
         y = stretch_audio(read_audio(audio, sr), frame_map, sr, fps)
         frame_map = np.arange(min(n_frames, int(len(y) / sr * fps)))
-    else: y = read_audio(audio, sr)[: int(len(frame_map) / fps * sr)]
+    else: y = take_samples(audio_chunks(audio, sr), int(len(frame_map) / fps * sr))   # muxed as it decodes: memory stays flat
     return retime_video(video, frame_map, out, y, sr, fps, rate, inputs=[video, audio], progress=progress, retime=retime)
 
 
@@ -172,17 +172,18 @@ def align_video(video, audio, out=None, checkpoint=None, map_path=None, device:s
     clip = preprocess(video, audio=audio, cfg=cfg, progress=progress)
     warn_length_gap(clip, video, audio)
     cd = clip_data(clip, cfg)
+    n_frames, face_found = clip.n_frames, clip.face_found; del clip     # the full-size mouths are not needed again (1.3 GB an hour)
     n_out = int(round(probe(audio).duration * cfg.fps)) or len(cd.audio)
-    r = align_clip(model, cd, cfg, max(n_out, len(cd.audio)), device, max_offset, local, progress, method, decode=decode)
+    r = align_clip(model, cd, cfg, max(n_out, len(cd.audio)), device, max_offset, local, progress, method, decode=decode); del cd
     fm, conf = (r.frame_map[:n_out], r.confidence[:n_out]) if n_out else (r.frame_map, r.confidence)
-    line = np.clip(r.extras['anchor'], 0, clip.n_frames - 1)[:len(fm)]
+    line = np.clip(r.extras['anchor'], 0, n_frames - 1)[:len(fm)]
     at_source = int((fm[:len(line)] == line).sum())                 # frames the method left at the source timing
-    fm, kept = keep_timing_where_faceless(fm, clip.face_found)
+    fm, kept = keep_timing_where_faceless(fm, face_found)
     if kept.any():
         warn(video, f"no face in the video where output frames {frame_ranges(kept)} fall: kept the source timing there")
-    result = FrameMap(fm, np.where(kept, 0.0, conf), cfg.fps, r.global_offset_frames, r.global_offset_confidence, clip.n_frames,
+    result = FrameMap(fm, np.where(kept, 0.0, conf), cfg.fps, r.global_offset_frames, r.global_offset_confidence, n_frames,
                       str(video), str(audio), at_source, adapted)
-    if out is not None: write_aligned(video, audio, out, fm, clip.n_frames, cfg.fps, out_fps, warp, retime, progress)
+    if out is not None: write_aligned(video, audio, out, fm, n_frames, cfg.fps, out_fps, warp, retime, progress)
     if map_path is not None: result.save(map_path)           # after the video: an interrupted run leaves neither
     return result
 

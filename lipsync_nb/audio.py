@@ -12,21 +12,26 @@ from .core import *
 from .media import read_audio
 
 # %% auto #0
-__all__ = ['PHONE_HOP', 'PHONE_CHUNK', 'PHONE_CONTEXT', 'mfcc', 'steps_per_frame', 'n_audio_frames', 'audio_frames', 'loudness',
-           'check_audio', 'phones_model', 'phone_posteriors']
+__all__ = ['MFCC_CHUNK', 'PHONE_HOP', 'PHONE_CHUNK', 'PHONE_CONTEXT', 'mfcc', 'steps_per_frame', 'n_audio_frames', 'audio_frames',
+           'loudness', 'check_audio', 'phones_model', 'phone_posteriors']
 
 # %% ../nbs/03_audio.ipynb #c005
-def mfcc(audio:np.ndarray, cfg:Config|None=None) -> np.ndarray:
-    "MFCC steps `(S, n_mfcc)` float32 of mono `audio` at `cfg.sample_rate`: window 25 ms, hop 10 ms, no centring."
+MFCC_CHUNK = 6000       # steps (60 s) computed at a time: the float spectrogram of an hour would hold about 1 GB
+
+def mfcc(audio:np.ndarray, cfg:Config|None=None, chunk:int=MFCC_CHUNK) -> np.ndarray:
+    "MFCC steps `(S, n_mfcc)` float32 of mono `audio` at `cfg.sample_rate`: window 25 ms, hop 10 ms, no centring; `chunk` steps at a time."
     cfg = cfg or Config()
     win, hop = int(round(cfg.sample_rate * cfg.mfcc_window_ms / 1000)), int(round(cfg.sample_rate * cfg.mfcc_hop_ms / 1000))
     if len(audio) < win: return np.zeros((0, cfg.n_mfcc), np.float32)
-    mel = librosa.feature.melspectrogram(y=np.asarray(audio, np.float32), sr=cfg.sample_rate, n_fft=win, hop_length=hop,
-                                         n_mels=cfg.n_mels, center=False, fmin=20, fmax=cfg.sample_rate // 2)
-    # a fixed floor instead of librosa's default top_db (which depends on the loudest moment of the whole signal):
-    # each step then depends only on its own 25 ms, so cutting, shifting or streaming the audio gives the same numbers
-    m = librosa.feature.mfcc(S=librosa.power_to_db(mel, ref=1.0, amin=1e-10, top_db=None), n_mfcc=cfg.n_mfcc)
-    return m.T.astype(np.float32)
+    n, parts = (len(audio) - win) // hop + 1, []
+    for s in range(0, n, chunk):
+        y = np.asarray(audio[s * hop: (min(n, s + chunk) - 1) * hop + win], np.float32)     # exactly the samples of steps s … s+chunk
+        mel = librosa.feature.melspectrogram(y=y, sr=cfg.sample_rate, n_fft=win, hop_length=hop,
+                                             n_mels=cfg.n_mels, center=False, fmin=20, fmax=cfg.sample_rate // 2)
+        # a fixed floor instead of librosa's default top_db (which depends on the loudest moment of the whole signal):
+        # each step then depends only on its own 25 ms, so cutting, shifting or streaming the audio gives the same numbers
+        parts.append(librosa.feature.mfcc(S=librosa.power_to_db(mel, ref=1.0, amin=1e-10, top_db=None), n_mfcc=cfg.n_mfcc).T.astype(np.float32))
+    return np.concatenate(parts)
 
 def steps_per_frame(cfg:Config) -> int:
     "MFCC steps between consecutive audio frames: 40 ms / 10 ms = 4."

@@ -5,6 +5,7 @@
 # %% ../nbs/03a_clip.ipynb #c003
 from __future__ import annotations
 import json, time, hashlib, warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -16,8 +17,8 @@ from .audio import mfcc, audio_frames, n_audio_frames, loudness, check_audio, ph
 
 
 # %% auto #0
-__all__ = ['PREPROCESS_VERSION', 'Clip', 'clip_key', 'check_preprocess_inputs', 'cached_clip', 'compute_clip', 'preprocess',
-           'sync_lags']
+__all__ = ['PREPROCESS_VERSION', 'Clip', 'clip_key', 'check_preprocess_inputs', 'cached_clip', 'video_start', 'audio_features',
+           'compute_clip', 'preprocess', 'sync_lags']
 
 # %% ../nbs/03a_clip.ipynb #c005
 PREPROCESS_VERSION = 2      # bump when preprocessing changes what it produces: old cache entries are then ignored
@@ -135,31 +136,44 @@ def cached_clip(cached:Path, video:Path, audio:Path|None, cfg:Config) -> Clip|No
 
 
 # %% ../nbs/03a_clip.ipynb #c007b
-def compute_clip(video:Path, audio:Path|None, cfg:Config, key:str, progress:bool=True) -> Clip:
-    "Track the mouths, read the audio and its MFCC (and phones), with timings and the warnings kept in the report."
-    timings, t_all = {}, time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:              # kept in the report, so that a cache hit says them too
-        warnings.simplefilter('always', LipsyncWarning)
-        track = track_mouths(video, cfg, progress=progress, timings=timings)
-        if track.mouths.shape[0] < cfg.min_duration * cfg.fps:
-            raise LipsyncError(video, f"clip shorter than {cfg.min_duration:g} s ({track.mouths.shape[0] / cfg.fps:.2f} s of frames)")
-        t = time.perf_counter()
-        y = read_audio(audio if audio is not None else video, cfg.sample_rate, t0=None if audio is not None else track.report.get('t0'))
-        check_audio(y, audio or video, cfg)
-    for w in caught: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    steps = mfcc(y, cfg)
-    timings['mfcc'] = time.perf_counter() - t
+def video_start(path) -> float:
+    "The time of the first decoded video frame: `VideoReader`'s `t0`, sample 0 of the video's own audio (no need to track first)."
+    with open_media(path) as c:
+        s = c.streams.video[0]
+        for f in c.decode(s): return float(f.pts * s.time_base) if f.pts is not None and s.time_base else 0.0
+    return 0.0
+
+def audio_features(src:Path, t0:float|None, cfg:Config) -> tuple:
+    "(audio, MFCC steps, phone posteriors or None, timings) of `src` read onto the video's clock `t0`."
+    t = time.perf_counter(); y = read_audio(src, cfg.sample_rate, t0=t0); steps = mfcc(y, cfg); timings = dict(mfcc=time.perf_counter() - t)
     phones = None
     if 'phones' in cfg.audio_frontend:
         t = time.perf_counter(); phones = phone_posteriors(y, cfg); timings['phones'] = time.perf_counter() - t
-    timings['total'] = time.perf_counter() - t_all
+    return y, steps, phones, timings
+
+def compute_clip(video:Path, audio:Path|None, cfg:Config, key:str, progress:bool=True) -> Clip:
+    "Track the mouths while a second thread reads the audio and its MFCC (and phones), with timings and the warnings kept in the report."
+    timings, t_all = {}, time.perf_counter()
+    t0 = None if audio is not None else video_start(video)
+    with ThreadPoolExecutor(1) as pool:                                # FFmpeg, librosa's FFTs and onnxruntime release the GIL
+        sound = pool.submit(audio_features, audio if audio is not None else video, t0, cfg)
+        with warnings.catch_warnings(record=True) as caught:              # kept in the report, so that a cache hit says them too
+            warnings.simplefilter('always', LipsyncWarning)
+            track = track_mouths(video, cfg, progress=progress, timings=timings)
+            if track.mouths.shape[0] < cfg.min_duration * cfg.fps:
+                raise LipsyncError(video, f"clip shorter than {cfg.min_duration:g} s ({track.mouths.shape[0] / cfg.fps:.2f} s of frames)")
+            y, steps, phones, audio_timings = sound.result()
+            if t0 is not None and track.report.get('t0') != t0:       # the tracker's clock differs (never seen): read again on its clock
+                y, steps, phones, audio_timings = audio_features(video, track.report.get('t0'), cfg)
+            check_audio(y, audio or video, cfg)
+    for w in caught: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    timings.update(audio_timings); timings['total'] = time.perf_counter() - t_all
     report = dict(track.report, duration=track.mouths.shape[0] / cfg.fps, audio_duration=len(y) / cfg.sample_rate,
                   warnings=[str(w.message) for w in caught if issubclass(w.category, LipsyncWarning)],
                   timings={k: round(v, 3) for k, v in timings.items()})
     if phones is not None: report['phones_model'] = phones_model()
-    clip = Clip(track.mouths, track.landmarks, track.face_found, track.mouth_opening, steps, loudness(y, cfg), cfg.fps,
+    return Clip(track.mouths, track.landmarks, track.face_found, track.mouth_opening, steps, loudness(y, cfg), cfg.fps,
                 cfg.sample_rate, str(video), str(audio or video), key, report, phones)
-    return clip
 
 
 # %% ../nbs/03a_clip.ipynb #c007c

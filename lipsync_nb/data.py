@@ -73,14 +73,17 @@ def model_audio(mfcc_steps:np.ndarray, cfg:Config, phones:np.ndarray|None=None) 
     if 'phones' in cfg.audio_frontend:
         if phones is None: raise LipsyncError(None, "this model reads phone posteriors: preprocess the clip with the model's Config")
         parts.append(phone_steps(phones, len(mfcc_steps)))
-    return np.ascontiguousarray(audio_frames(np.concatenate(parts, 1), cfg))
+    return audio_frames(np.concatenate(parts, 1), cfg)     # a read-only view of the steps: 20 times smaller than the frames it shows
 
 
 # %% ../nbs/05_data.ipynb #c009a
 def clip_data(clip:Clip, cfg:Config, speaker:str='') -> ClipData:
     "Resize a `Clip`'s mouths for the model (normalized when `cfg.mouth_norm`) and normalize its audio frames; refuse a clip too short for one window."
     S = cfg.model_mouth_size
-    mouths = clip.mouths if S == clip.mouths.shape[1] else np.stack([cv2.resize(m, (S, S), interpolation=cv2.INTER_AREA) for m in clip.mouths])
+    mouths = clip.mouths
+    if S != mouths.shape[1]:
+        mouths = np.empty((len(clip.mouths), S, S), np.uint8)
+        for t, m in enumerate(clip.mouths): mouths[t] = cv2.resize(m, (S, S), interpolation=cv2.INTER_AREA)
     if cfg.mouth_norm: mouths = normalize_mouths(mouths, cfg.mouth_norm)
     audio = model_audio(clip.mfcc, cfg, clip.phones)
     cd = ClipData(Path(clip.source).name, mouths, audio, speaker, mouth_points(clip.landmarks))
@@ -96,16 +99,24 @@ def load_clips(paths, cfg:Config, speakers:dict|None=None, progress:bool=True) -
 
 
 # %% ../nbs/05_data.ipynb #c009b
-def normalize_mouths(mouths:np.ndarray, window:int=-1, contrast:float=40.0) -> np.ndarray:
+def normalize_mouths(mouths:np.ndarray, window:int=-1, contrast:float=40.0, chunk:int=1024) -> np.ndarray:
     "Mouths `(T, S, S)` uint8 minus their mean over `window` frames (−1: the whole clip), at one contrast, as uint8 around 128."
-    m = mouths.astype(np.float32)
-    if window < 0 or window >= len(m): mean = m.mean(0, keepdims=True)
-    else:
-        cs = np.concatenate([np.zeros((1,) + m.shape[1:], np.float32), m.cumsum(0, dtype=np.float32)])
-        t = np.arange(len(m)); lo, hi = np.clip(t - window // 2, 0, len(m)), np.clip(t + window // 2 + 1, 0, len(m))
-        mean = (cs[hi] - cs[lo]) / (hi - lo)[:, None, None]
-    d = m - mean
-    return np.clip(d * (contrast / (d.std() + 1e-3)) + 128, 0, 255).astype(np.uint8)
+    T = len(mouths); whole, h = window < 0 or window >= T, window // 2
+    if whole: mean = sum(mouths[i:i + chunk].sum(0, dtype=np.float64) for i in range(0, T, chunk)) / max(T, 1)
+    def diffs(i):                                   # frames i … i+chunk minus their means, in float64
+        m = mouths[i:i + chunk].astype(np.float64)
+        if whole: return m - mean
+        a, b = max(0, i - h), min(T, i + chunk + h + 1)          # the frames this chunk's windows reach
+        cs = np.concatenate([np.zeros((1,) + mouths.shape[1:]), mouths[a:b].cumsum(0, dtype=np.float64)])
+        t = np.arange(i, i + len(m)); lo, hi = np.clip(t - h, 0, T) - a, np.clip(t + h + 1, 0, T) - a
+        return m - (cs[hi] - cs[lo]) / (hi - lo)[:, None, None]
+    s = ss = 0.0
+    for i in range(0, T, chunk): d = diffs(i); s += d.sum(); ss += np.square(d).sum()
+    n = max(1, mouths.size); gain = contrast / (np.sqrt(max(ss / n - (s / n) ** 2, 0.0)) + 1e-3)   # one contrast for the whole clip
+    out = np.empty(mouths.shape, np.uint8)
+    for i in range(0, T, chunk): out[i:i + chunk] = np.clip(diffs(i) * gain + 128, 0, 255)
+    return out
+
 
 # %% ../nbs/05_data.ipynb #c011
 def read_speakers(csv_path) -> dict:

@@ -101,7 +101,7 @@ def finalize_path(smoothed:np.ndarray, n_audio:int, n_video:int) -> np.ndarray:
 def embed_clip(model, clip, cfg:Config, device:str='cpu', chunk:int=64) -> tuple[torch.Tensor, torch.Tensor]:
     "Audio embeddings `(Ta, E)` and video-input embeddings `(T−4, E)` of a `ClipData`, in chunks."
     enc = model.encoders.eval()
-    a = torch.cat([enc.audio(torch.from_numpy(clip.audio[i:i + chunk * 25]).to(device)) for i in range(0, len(clip.audio), chunk * 25)])
+    a = torch.cat([enc.audio(torch.from_numpy(np.ascontiguousarray(clip.audio[i:i + chunk * 25])).to(device)) for i in range(0, len(clip.audio), chunk * 25)])
     video = clip.mouths if cfg.video_frontend == 'conv3d' else clip.points
     vs, n = [], len(video) - cfg.stack + 1
     for i in range(0, n, chunk * 10):

@@ -15,8 +15,8 @@ from .core import *
 
 
 # %% auto #0
-__all__ = ['REMUX_CODECS', 'open_media', 'MediaInfo', 'probe', 'VideoReader', 'read_frames', 'prefetch', 'read_audio',
-           'write_video', 'nearest_frames', 'remux_video']
+__all__ = ['REMUX_CODECS', 'open_media', 'MediaInfo', 'probe', 'VideoReader', 'read_frames', 'prefetch', 'audio_chunks',
+           'read_audio', 'take_samples', 'write_video', 'nearest_frames', 'remux_video']
 
 # %% ../nbs/01_media.ipynb #c005
 def _reason(e:Exception) -> str:
@@ -211,44 +211,70 @@ def prefetch(iterable, size:int=8):
         stop.set()
 
 # %% ../nbs/01_media.ipynb #c018
-def read_audio(path, sample_rate:int=16000, t0:float|None=None) -> np.ndarray:
-    "The first audio stream of `path` as mono float32 at `sample_rate`; with `t0`, sample 0 is at time `t0` (the video's start)."
+def audio_chunks(path, sample_rate:int=16000, t0:float|None=None):
+    "The first audio stream of `path` as mono float32 pieces at `sample_rate`, as it decodes; with `t0`, sample 0 is at time `t0`."
     with open_media(path) as c:
         if not c.streams.audio: raise LipsyncError(path, "no audio stream")
         s = c.streams.audio[0]
         layout = s.codec_context.layout.name if s.codec_context.layout else 'mono'
         rs = av.AudioResampler(format='fltp', layout=layout, rate=sample_rate)   # downmix ourselves: a plain mean
-        chunks, start = [], None
+        skip, n = 0, 0                                          # samples still to drop (audio that starts before t0); samples decoded
+        def pieces(frames):
+            nonlocal skip, n
+            for g in frames:
+                y = g.to_ndarray().mean(0, dtype=np.float32); n += len(y)
+                if skip: k = min(skip, len(y)); y, skip = y[k:], skip - k
+                if len(y): yield y
         try:
+            started = False
             for f in c.decode(s):
-                if start is None and f.pts is not None: start = float(f.pts * s.time_base)
-                for g in rs.resample(f): chunks.append(g.to_ndarray().mean(0))
-            for g in rs.resample(None): chunks.append(g.to_ndarray().mean(0))
+                if not started and f.pts is not None:
+                    started = True
+                    if t0 is not None:
+                        shift = int(round((float(f.pts * s.time_base) - t0) * sample_rate))
+                        if shift > 0: yield np.zeros(shift, np.float32)   # audio that starts after the video: silence first
+                        else: skip = -shift
+                yield from pieces(rs.resample(f))
+            yield from pieces(rs.resample(None))
         except av.error.FFmpegError as e:
-            if not chunks: raise LipsyncError(path, f"audio stream cannot be decoded ({_reason(e)})") from None
+            if not n: raise LipsyncError(path, f"audio stream cannot be decoded ({_reason(e)})") from None
             raise LipsyncError(path, f"corrupt audio data ({_reason(e)})") from None
-    y = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
-    if y.size == 0: raise LipsyncError(path, "audio stream has no samples")
-    if t0 is not None and start is not None:
-        shift = int(round((start - t0) * sample_rate))
-        y = np.concatenate([np.zeros(shift, np.float32), y]) if shift > 0 else y[-shift:]
-    return y
+    if n == 0: raise LipsyncError(path, "audio stream has no samples")
+
+
+# %% ../nbs/01_media.ipynb #c018r
+def read_audio(path, sample_rate:int=16000, t0:float|None=None) -> np.ndarray:
+    "The first audio stream of `path` as mono float32 at `sample_rate`; with `t0`, sample 0 is at time `t0` (the video's start)."
+    pieces = list(audio_chunks(path, sample_rate, t0))
+    return np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+
+def take_samples(chunks, n:int):
+    "The first `n` samples of a stream of audio pieces, still as pieces."
+    for y in chunks:
+        if n <= 0: return
+        yield y[:n]; n -= len(y)
+
 
 # %% ../nbs/01_media.ipynb #c021
-def _audio_muxer(c, audio:np.ndarray|None, sample_rate:int):
-    "An AAC stream in `c` for mono `audio` (none when `audio` is None): (push up to a sample index, to interleave with the video; finish)."
+def _audio_muxer(c, audio, sample_rate:int):
+    "An AAC stream in `c` for mono `audio` (an array, or an iterable of pieces from `audio_chunks`; none when None): (push up to a sample index, to interleave with the video; finish)."
     aus = c.add_stream('aac', rate=sample_rate, layout='mono') if audio is not None else None
-    if audio is not None: audio = np.ascontiguousarray(np.clip(audio, -1, 1), dtype=np.float32)
-    pos = 0
+    pieces = iter([np.asarray(audio, np.float32)] if isinstance(audio, np.ndarray) else audio if audio is not None else ())
+    buf, pos = np.zeros(0, np.float32), 0
     def push(until):
-        nonlocal pos
-        while aus is not None and pos < min(until, len(audio)):
-            chunk = audio[pos:pos + 1024]; pos += len(chunk)
+        nonlocal buf, pos
+        while aus is not None and pos < until:
+            while len(buf) < 1024:                                  # AAC frames of 1024 samples; the last one may be shorter
+                nxt = next(pieces, None)
+                if nxt is None: break
+                buf = np.concatenate([buf, np.asarray(nxt, np.float32)])
+            if not len(buf): break
+            chunk = np.clip(buf[:1024], -1, 1); buf = buf[1024:]; pos += len(chunk)
             af = av.AudioFrame.from_ndarray(chunk[None, :], format='flt', layout='mono')
             af.sample_rate, af.pts = sample_rate, pos - len(chunk)
             for pkt in aus.encode(af): c.mux(pkt)
     def finish():
-        push(len(audio) if audio is not None else 0)
+        push(math.inf)
         for pkt in (aus.encode() if aus is not None else ()): c.mux(pkt)
     return push, finish
 
@@ -300,32 +326,35 @@ def nearest_frames(times:np.ndarray, n:int, rate:float=25) -> np.ndarray:
     b = np.clip(np.searchsorted(times, T), 0, len(times) - 1); a = np.maximum(b - 1, 0)
     return np.where((a < b) & (T - times[a] <= times[b] - T), a, b)
 
-def remux_video(path, source, frame_map:np.ndarray, rate:float=25, audio:np.ndarray|None=None, sample_rate:int=48000,
+def remux_video(path, source, frame_map:np.ndarray, rate:float=25, audio=None, sample_rate:int=48000,
                 inputs=()) -> Path:
-    "Write `path` with `source`'s own compressed frames: slot j (1/`rate` s) shows what `VideoReader(source, rate)` calls frame `frame_map[j]`."
+    "Write `path` with `source`'s own compressed frames: slot j (1/`rate` s) shows what `VideoReader(source, rate)` calls frame `frame_map[j]`. `audio`: an array or pieces (`audio_chunks`)."
     path = check_output_path(path, inputs); ticks = 1000; tb = Fraction(1, int(round(rate * ticks)))
     frame_map = np.asarray(frame_map, np.int64); end = len(frame_map) * ticks
-    with open_media(source) as ic, atomic_write(path, 'wb') as fh, av.open(fh, 'w', format='mp4') as oc:
-        ivs = ic.streams.video[0]
-        pkts = [p for p in ic.demux(ivs) if p.pts is not None and p.size]
-        order = np.argsort([p.pts for p in pkts], kind='stable')              # presentation order: decode indices
-        times, first = np.unique([float(pkts[i].pts * ivs.time_base) for i in order], return_index=True)   # a repeated time: its first frame
-        picked = first[nearest_frames(times, int(frame_map.max()) + 1, rate)][frame_map]
-        shown = {}
-        for j, k in enumerate(picked): shown.setdefault(int(k), j * ticks)
-        start, nxt = np.empty(len(pkts), np.int64), end
-        for k in range(len(pkts) - 1, -1, -1):                               # skipped frames: ticks before the next shown
-            nxt = shown[k] if k in shown else nxt - 1; start[k] = nxt
-        pts = np.empty(len(pkts), np.int64); pts[order] = start
-        dts = np.sort(pts) - max(0, int((np.sort(pts) - pts).max()))         # increasing, and never after its own pts
-        ovs = oc.add_stream_from_template(ivs); ovs.time_base = tb
+    packets = lambda c: (p for p in c.demux(c.streams.video[0]) if p.pts is not None and p.size)
+    with open_media(source) as ic:                                            # first pass: the times alone (no packet is kept)
+        ivs = ic.streams.video[0]; src_pts = np.array([p.pts for p in packets(ic)], np.int64); time_base = ivs.time_base
+    order = np.argsort(src_pts, kind='stable')                                # presentation order: decode indices
+    times, first = np.unique([float(int(q) * time_base) for q in src_pts[order]], return_index=True)   # a repeated time: its first frame
+    picked = first[nearest_frames(times, int(frame_map.max()) + 1, rate)][frame_map]
+    shown = {}
+    for j, k in enumerate(picked): shown.setdefault(int(k), j * ticks)
+    start, nxt = np.empty(len(src_pts), np.int64), end
+    for k in range(len(src_pts) - 1, -1, -1):                                 # skipped frames: ticks before the next shown
+        nxt = shown[k] if k in shown else nxt - 1; start[k] = nxt
+    pts = np.empty(len(src_pts), np.int64); pts[order] = start
+    dts = np.sort(pts) - max(0, int((np.sort(pts) - pts).max()))             # increasing, and never after its own pts
+    rank = np.empty(len(src_pts), np.int64); rank[order] = np.arange(len(src_pts))
+    with open_media(source) as ic, atomic_write(path, 'wb') as fh, av.open(fh, 'w', format='mp4') as oc:   # second pass: copy
+        ovs = oc.add_stream_from_template(ic.streams.video[0]); ovs.time_base = tb
         push_audio, finish_audio = _audio_muxer(oc, audio, sample_rate)
-        rank = np.empty(len(pkts), np.int64); rank[order] = np.arange(len(pkts))
-        for i, p in enumerate(pkts):
+        for i, p in enumerate(packets(ic)):
+            if i >= len(src_pts): break
             k = rank[i]
             p.stream, p.time_base, p.pts, p.dts = ovs, tb, int(pts[i]), int(dts[i])
-            p.duration = int((start[k + 1] if k + 1 < len(pkts) else max(end, start[k] + 1)) - start[k])
+            p.duration = int((start[k + 1] if k + 1 < len(src_pts) else max(end, start[k] + 1)) - start[k])
             oc.mux(p)
             push_audio(int(max(0, dts[i]) / ticks / rate * sample_rate))
         finish_audio()
     return path
+

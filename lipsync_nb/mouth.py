@@ -18,7 +18,8 @@ from .media import VideoReader, read_frames, prefetch
 # %% auto #0
 __all__ = ['PATCH_MARGIN', 'LEFT_EYE', 'RIGHT_EYE', 'MOUTH', 'INNER_LIPS', 'face_models', 'detect_faces', 'fit_landmarks',
            'pick_face', 'eye_distance', 'crop_geometry', 'crop_mouth', 'frame_ranges', 'fill_gaps', 'inner_lip_size',
-           'mouth_opening', 'MouthTrack', 'MouthTracker', 'working_scale', 'track_mouths', 'mouth_grid']
+           'mouth_opening', 'smooth_landmarks', 'crop_reach', 'MouthTrack', 'MouthTracker', 'working_scale',
+           'track_mouths', 'mouth_grid']
 
 # %% ../nbs/02_mouth.ipynb #c005
 def _model_file(name:str) -> Path:
@@ -156,6 +157,19 @@ def mouth_opening(landmarks:np.ndarray) -> np.ndarray:
     w, h = inner_lip_size(landmarks)
     return (h / np.maximum(w, 1e-6)).astype(np.float32)
 
+# %% ../nbs/02_mouth.ipynb #c020b
+def smooth_landmarks(raw:np.ndarray, found:np.ndarray, max_gap:int) -> tuple[np.ndarray, np.ndarray]:
+    "Landmarks `(T, 68, 2)` with short gaps filled (`fill_gaps`) and a 1-2-1 filter over time; also which frames are reliable."
+    filled, reliable = fill_gaps(raw, found, max_gap)
+    smooth = filled.copy()
+    if len(filled) >= 3: smooth[1:-1] = 0.25 * filled[:-2] + 0.5 * filled[1:-1] + 0.25 * filled[2:]
+    return smooth, reliable
+
+def crop_reach(fps:float=25) -> int:
+    "How many frames either way the crop geometry of one frame depends on: the 1-2-1 filter, the 5 s median, then the Gaussian (4σ)."
+    return 1 + (int(5 * fps) | 1) // 2 + int(np.ceil(4 * fps / 2))
+
+
 # %% ../nbs/02_mouth.ipynb #c021
 @dataclass
 class MouthTrack:
@@ -168,7 +182,8 @@ class MouthTrack:
 
 class MouthTracker:
     "Streaming face tracker: `update(gray)` per frame, then `finish()` for the `MouthTrack`."
-    def __init__(self, cfg:Config|None=None, path=None, fps:float=25):
+    def __init__(self, cfg:Config|None=None, path=None, fps:float=25, expected:int=0):
+        "`expected`: the number of frames, when known (the mouths are then allocated once)."
         self.cfg, self.path, self.fps = cfg or Config(), path, fps
         self.patch_px = int(round(PATCH_MARGIN * self.cfg.mouth_size))
         self.lms, self.found, self.patches, self.origins, self.scales = [], [], [], [], []
@@ -176,11 +191,15 @@ class MouthTracker:
         self.several, self.n_hog, self.n_cnn = [], 0, 0
         self.pending = []                     # frames before the first face (held briefly so they can be cropped)
         self.t_detect = self.t_crop = 0.0
+        S = self.cfg.mouth_size; self.mouths = np.zeros((max(expected, 1), S, S), np.uint8)
+        self.done, self.last_found, self.reach, self.chunk = 0, -1, crop_reach(fps), 100   # mouths cut so far; cut in chunks of 100
 
     def _make_patch(self, gray, lm):
         c = lm[MOUTH].mean(0); side = PATCH_MARGIN * self.cfg.crop_scale * float(eye_distance(lm))
         return _square_patch(gray, c[0], c[1], side, self.patch_px)
 
+
+# %% ../nbs/02_mouth.ipynb #c021t
 @patch
 def _box_from(self:MouthTracker, lm):
     "The next frame's face box from this frame's landmarks, in the detector's framing (learnt at the last detection)."
@@ -256,7 +275,32 @@ def _store(self:MouthTracker, gray:np.ndarray, t:int, lm, patch):
             self.pending = []
         self.patches[t], self.origins[t], self.scales[t] = patch if patch is not None and lm is not None else self._make_patch(gray, geo)
         if lm is not None: self.prev_patch = self.patches[t]
-    if lm is not None: self.last = lm
+    if lm is not None: self.last, self.last_found = lm, t
+    self.t_crop += time.perf_counter() - t_start
+    self._cut_mouths()
+
+
+# %% ../nbs/02_mouth.ipynb #c021be
+@patch
+def _cut_mouths(self:MouthTracker, final:bool=False):
+    "Cut the mouths of the frames whose crop geometry is settled (`crop_reach` frames known after them; all at `final`), free their patches."
+    T = len(self.found)
+    if self.last_found < 0 and not final: return               # no face yet: the first frames wait for its geometry
+    end = T if final else T - self.reach
+    if end - self.done < (1 if final else self.chunk): return
+    t_start = time.perf_counter()
+    lo, hi = max(0, self.done - self.reach), min(T, end + self.reach)
+    if self.last_found >= 0: lo = min(lo, self.last_found)     # a faceless stretch holds the last face seen
+    smooth, _ = smooth_landmarks(np.stack(self.lms[lo:hi]), np.array(self.found[lo:hi], bool), self.cfg.max_gap)
+    centre, angle, side = crop_geometry(smooth, self.cfg, self.fps)
+    if end > len(self.mouths):                                  # more frames than expected: grow
+        self.mouths = np.concatenate([self.mouths, np.zeros((max(end, 2 * len(self.mouths)) - len(self.mouths),) + self.mouths.shape[1:], np.uint8)])
+    for t in range(self.done, end):
+        if self.patches[t] is not None:
+            k = t - lo
+            self.mouths[t] = crop_mouth(self.patches[t], np.array(self.origins[t], np.float64), self.scales[t], centre[k], angle[k], side[k], self.cfg.mouth_size)
+        self.patches[t] = None
+    self.done = end
     self.t_crop += time.perf_counter() - t_start
 
 
@@ -269,7 +313,7 @@ def finish(self:MouthTracker) -> MouthTrack:
     if T == 0: raise LipsyncError(self.path, "no video frames")
     if not found.any(): raise LipsyncError(self.path, f"no face found in any of the {T} frames")
     raw = np.stack(self.lms)
-    filled, reliable = fill_gaps(raw, found, cfg.max_gap)
+    smooth, reliable = smooth_landmarks(raw, found, cfg.max_gap)
     if (~reliable).mean() > cfg.max_missing:
         raise LipsyncError(self.path, f"no face found in {(~reliable).sum()} of {T} frames ({frame_ranges(~reliable)}); "
                                       f"more than {cfg.max_missing:.0%} of the clip")
@@ -278,16 +322,9 @@ def finish(self:MouthTracker) -> MouthTrack:
                                           "their mouths are not reliable (face_found is False there)")
     several = np.zeros(T, bool); several[self.several] = True
     if several.any(): warn(self.path, f"several faces in frames {frame_ranges(several)}: following the largest, most central one")
-    k = np.array([0.25, 0.5, 0.25], np.float32)
-    smooth = filled.copy()
-    if T >= 3: smooth[1:-1] = k[0] * filled[:-2] + k[1] * filled[1:-1] + k[2] * filled[2:]
-    centre, angle, side = crop_geometry(smooth, cfg, self.fps)
-    S = cfg.mouth_size
-    mouths = np.zeros((T, S, S), np.uint8)
-    for t in range(T):
-        if self.patches[t] is not None:
-            mouths[t] = crop_mouth(self.patches[t], np.array(self.origins[t], np.float64), self.scales[t], centre[t], angle[t], side[t], S)
-    self.patches = None
+    self._cut_mouths(final=True)
+    mouths, self.patches = self.mouths[:T], None
+    side = crop_geometry(smooth, cfg, self.fps)[2]
     self.t_crop += time.perf_counter() - t_start
     report = dict(frames=T, face_found=float(reliable.mean()), detected_or_tracked=float(found.mean()),
                   no_face_frames=frame_ranges(~found), unreliable_frames=frame_ranges(~reliable),
@@ -315,7 +352,7 @@ def track_mouths(path, cfg:Config|None=None, progress:bool=True, timings:dict|No
     reader = VideoReader(path, cfg.fps, gray=True, max_side=max_side)
     sx = reader.size[0] / info.width if reader.size else 1.0
     t_probe = time.perf_counter() - t_start
-    tracker = MouthTracker(cfg, path, cfg.fps)
+    tracker = MouthTracker(cfg, path, cfg.fps, expected=len(reader))
     t_decode, it = 0.0, prefetch(reader)
     bar = tqdm(total=len(reader), desc=f"mouths {Path(path).name[:30]}", unit='frame', disable=not progress, leave=False)
     while True:
