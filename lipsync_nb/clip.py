@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
 from .core import *
-from .media import probe, read_audio, open_media
+from .media import probe, read_audio, open_media, VideoReader
 from .mouth import track_mouths
 from .audio import mfcc, audio_frames, n_audio_frames, loudness, check_audio, phone_posteriors, phones_model
 
@@ -137,11 +137,9 @@ def cached_clip(cached:Path, video:Path, audio:Path|None, cfg:Config) -> Clip|No
 
 # %% ../nbs/03a_clip.ipynb #c007b
 def video_start(path) -> float:
-    "The time of the first decoded video frame: `VideoReader`'s `t0`, sample 0 of the video's own audio (no need to track first)."
-    with open_media(path) as c:
-        s = c.streams.video[0]
-        for f in c.decode(s): return float(f.pts * s.time_base) if f.pts is not None and s.time_base else 0.0
-    return 0.0
+    "The time of the first decoded video frame: `VideoReader`'s own `t0` (sample 0 of the video's own audio), read without tracking."
+    r = VideoReader(path, gray=True, max_side=64); next(iter(r), None)
+    return r.t0
 
 def audio_features(src:Path, t0:float|None, cfg:Config) -> tuple:
     "(audio, MFCC steps, phone posteriors or None, timings) of `src` read onto the video's clock `t0`."
@@ -163,8 +161,6 @@ def compute_clip(video:Path, audio:Path|None, cfg:Config, key:str, progress:bool
             if track.mouths.shape[0] < cfg.min_duration * cfg.fps:
                 raise LipsyncError(video, f"clip shorter than {cfg.min_duration:g} s ({track.mouths.shape[0] / cfg.fps:.2f} s of frames)")
             y, steps, phones, audio_timings = sound.result()
-            if t0 is not None and track.report.get('t0') != t0:       # the tracker's clock differs (never seen): read again on its clock
-                y, steps, phones, audio_timings = audio_features(video, track.report.get('t0'), cfg)
             check_audio(y, audio or video, cfg)
     for w in caught: warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     timings.update(audio_timings); timings['total'] = time.perf_counter() - t_all
