@@ -78,6 +78,7 @@ class ModelConfig:
     attention: bool = True           # False = the paper's "no att." ablation
     decoder_dropout: float = 0.1     # dropout on the previous-step output embedding
     sampling_prob: float = 0.0       # noisy teacher forcing: chance that the decoder is fed a previous index off by up to ±2 in training
+    context_frames: int = 0          # odd width of a temporal convolution over each encoder's per-frame embeddings (0: none, the paper)
 
 
 # %% ../nbs/00_core.ipynb #c008t

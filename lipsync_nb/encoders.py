@@ -10,8 +10,8 @@ from .core import *
 from .data import stack_mouths, AUDIO_FRONTENDS
 
 # %% auto #0
-__all__ = ['conv_bn', 'AudioEncoder', 'VideoEncoder', 'LandmarkEncoder', 'PhoneEncoder', 'init_weights', 'Encoders',
-           'contrastive_loss', 'infonce_loss', 'pretrain_loss', 'argmin_accuracy', 'segment_infonce_loss',
+__all__ = ['conv_bn', 'AudioEncoder', 'VideoEncoder', 'LandmarkEncoder', 'PhoneEncoder', 'init_weights', 'TemporalContext',
+           'Encoders', 'contrastive_loss', 'infonce_loss', 'pretrain_loss', 'argmin_accuracy', 'segment_infonce_loss',
            'sync_scores', 'sync_summary']
 
 # %% ../nbs/06_encoders.ipynb #c005
@@ -104,6 +104,21 @@ def init_weights(model:nn.Module):
                 elif 'bias' in name: nn.init.zeros_(p)
     return model
 
+# %% ../nbs/06_encoders.ipynb #c012b
+class TemporalContext(nn.Module):
+    "Residual 1-D convolution over time on per-frame embeddings `(B, T, E)`: each frame sees `width // 2` frames either side."
+    def __init__(self, dim:int, width:int):
+        super().__init__()
+        if width < 3 or width % 2 == 0: raise LipsyncError(None, f"context_frames must be odd and at least 3, not {width}")
+        self.half = width // 2
+        self.net = nn.Sequential(nn.Conv1d(dim, dim, width), nn.ReLU(), nn.Conv1d(dim, dim, 1))
+
+    def forward(self, x:torch.Tensor, pad:bool=True) -> torch.Tensor:
+        "`pad`: repeat the end frames so that T frames come out; else the T − width + 1 frames with full context."
+        h = self.half
+        if pad: x = torch.cat([x[:, :1].expand(-1, h, -1), x, x[:, -1:].expand(-1, h, -1)], 1)
+        return x[:, h:x.shape[1] - h] + self.net(x.transpose(1, 2)).transpose(1, 2)
+
 # %% ../nbs/06_encoders.ipynb #c013
 class Encoders(nn.Module):
     "Audio and video encoders; `forward(audio, video)` → distances `(B, n_audio, n_video)`."
@@ -115,12 +130,21 @@ class Encoders(nn.Module):
         if cfg.video_frontend not in ('conv3d', 'landmarks'): raise LipsyncError(None, f"unknown video_frontend {cfg.video_frontend!r}")
         self.video = VideoEncoder(cfg) if cfg.video_frontend == 'conv3d' else LandmarkEncoder(cfg)
         init_weights(self)
+        self.audio_context = self.video_context = None       # made after init_weights: PyTorch's own init, as measured
+        if cfg.context_frames:
+            self.audio_context, self.video_context = TemporalContext(cfg.embed_dim, cfg.context_frames), TemporalContext(cfg.embed_dim, cfg.context_frames)
 
     def embed(self, audio:torch.Tensor, video:torch.Tensor):
         "Audio `(B, Na, 20, 13)` and mouths `(B, Nv+4, S, S)` (or points `(B, Nv+4, 20, 2)`) → `(B, Na, E)`, `(B, Nv, E)`."
         B, Na = audio.shape[:2]
         a = self.audio(audio.reshape(B * Na, *audio.shape[2:])).view(B, Na, -1)
-        return self.unit(a), self.unit(self.video(video))
+        a, v = self.in_context(a, self.video(video))
+        return self.unit(a), self.unit(v)
+
+    def in_context(self, a:torch.Tensor, v:torch.Tensor, pad:bool=True):
+        "Per-frame embeddings `(B, T, E)` of each stream through its `TemporalContext` (`Config.context_frames`); unchanged without one."
+        if self.audio_context is None: return a, v
+        return self.audio_context(a, pad), self.video_context(v, pad)
 
     def unit(self, x:torch.Tensor) -> torch.Tensor:
         "Embeddings onto the unit sphere when the `Config` says so (`unit_embeddings`), else unchanged."

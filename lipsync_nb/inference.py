@@ -107,7 +107,8 @@ def embed_clip(model, clip, cfg:Config, device:str='cpu', chunk:int=64) -> tuple
     for i in range(0, n, chunk * 10):
         part = torch.from_numpy(np.ascontiguousarray(video[i:min(len(video), i + chunk * 10 + cfg.stack - 1)]))[None].to(device)
         vs.append(enc.video(part)[0])
-    return enc.unit(a).cpu(), enc.unit(torch.cat(vs)).cpu()
+    a, v = enc.in_context(a[None], torch.cat(vs)[None])      # the temporal context runs over the whole clip
+    return enc.unit(a[0]).cpu(), enc.unit(v[0]).cpu()
 
 def global_offset(a:torch.Tensor, v:torch.Tensor, max_offset:int=125, min_overlap:int=25) -> tuple[int, float, np.ndarray]:
     "SyncNet's offset: (offset in frames, confidence = median − min of the mean distances, mean distance per offset)."
