@@ -1,6 +1,7 @@
 """Phase 2 on realistic distances: train the autoencoder on distance matrices from encoders that never saw the speaker.
 
     python data_samples/oof_phase2.py OUT --init CKPT --fold-encoders F0.pt F1.pt [--minutes 20] [--copies 3] [--seed 0]
+           [--autoencoder-from CKPT2]
 
 `F{k}.pt` are encoders trained without the training speakers of fold k (`ablate_encoders.py --fold k/N`). Each
 training clip is warped `--copies` times (random drop/duplicate warps, as `evaluate` draws them) and embedded by the
@@ -17,7 +18,7 @@ from lipsync_nb.core import LipsyncWarning, shared_clips_dir
 from lipsync_nb.data import clip_weights
 from lipsync_nb.evaluation import evaluation_clips, warp_clip
 from lipsync_nb.inference import embed_clip
-from lipsync_nb.autoencoder import model_from_checkpoint
+from lipsync_nb.autoencoder import model_from_checkpoint, load_checkpoint
 from lipsync_nb.training import save_checkpoint
 from lipsync_nb.warping import random_frame_map, warp_targets, shift_range
 sys.path.insert(0, str(Path(__file__).parent))
@@ -51,11 +52,15 @@ def main():
     p.add_argument('--batch', type=int, default=32); p.add_argument('--lr', type=float, default=1e-3)
     p.add_argument('--eval-every', type=int, default=250); p.add_argument('--seed', type=int, default=0)
     p.add_argument('--fresh', action='store_true', help="start the autoencoder from scratch instead of CKPT's")
+    p.add_argument('--autoencoder-from', default=None, help="start the autoencoder from this checkpoint's (e.g. the shipped model's) instead of CKPT's")
     p.add_argument('--free-running', type=float, default=0.5,
                    help="share of batches decoded from the decoder's own previous choices instead of the true ones (teacher forcing)")
     a = p.parse_args()
     torch.manual_seed(a.seed); rng = np.random.default_rng(a.seed)
     model, cfg = model_from_checkpoint(a.init)
+    if a.autoencoder_from:                   # CKPT's encoders (phase 1 alone), another model's autoencoder
+        src = load_checkpoint(a.autoencoder_from)['model']
+        model.autoencoder.load_state_dict({k[len('autoencoder.'):]: v for k, v in src.items() if k.startswith('autoencoder.')})
     folds = [model_from_checkpoint(f)[0] for f in a.fold_encoders]
     folder = shared_clips_dir(required=True)
     with warnings.catch_warnings():

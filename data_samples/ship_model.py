@@ -80,13 +80,14 @@ def main(checkpoint, metrics, windows=512):
         ev_clips, _ = evaluation_clips(clips, cfg, 'val', progress=False, audio=False)
         t3 = {r['method']: r for r in summarize(evaluate_clips(model, cfg, ev_clips, ('path', 'autoencoder', 'dta', 'syncnet'), 2, 0,
                                                                 progress=False))[3]}
-    t3 = table3_rows(t3.values())
+    err = {k: r['mean shift error'] for k, r in t3.items()}; t3 = table3_rows(t3.values())
     card = f"""# lipsync_cpu.pt — model card
 
 The `cpu` preset of lipsync_nb: a SyncNet-style 3D-conv video encoder over 48×48 mouths (each clip's mean mouth
 subtracted, `mouth_norm=-1`), an audio encoder over hama's phone posteriors (`audio_frontend='phones'`: 191 phone
-log-probabilities every 20 ms from the pretrained, speaker-independent recognizer inside the `hama` wheel), 128-d unit
-embeddings, a 3-layer 128-wide LSTM encoder and decoder with Bahdanau attention; {count_parameters(model):,}
+log-probabilities every 20 ms from the pretrained, speaker-independent recognizer inside the `hama` wheel), each
+followed by a residual {cfg.context_frames}-frame temporal convolution over its per-frame embeddings
+(`context_frames={cfg.context_frames}`: every frame sees ±{cfg.context_frames // 2 * 40} ms), 128-d unit embeddings, a 3-layer 128-wide LSTM encoder and decoder with Bahdanau attention; {count_parameters(model):,}
 parameters, trained on a 2-core CPU. `lipsync_nb align` uses it by default, with `--method {DEFAULT_METHOD}`.
 
 ## Data
@@ -97,21 +98,21 @@ HDTF, MEAD, news, webcams, home vlogs; that folder's README gives sources and li
 trained on.
 
 ## Training
-- phase 1 (encoders only): `OMP_NUM_THREADS=1 python data_samples/ablate_encoders.py runs/F40 --minutes 40 --mouth-norm -1
-  --augment strong --audio phones` — the segment InfoNCE loss (every audio frame of a 50-frame segment against the 101
-  video inputs around it), strong augmentation (the paper's, plus blur, rescaling, JPEG, sensor noise, audio noise);
-  the checkpoint with the best validation 1 s shift exact + per-frame top-5 (judged every 300 steps) was kept;
-- phase 2 (everything, cross-entropy, per-frame warps + shifts, teacher forcing):
-  `lipsync_nb train --preset cpu --clips ../shared/data/clips --out runs/p2 --phase 2 --init-from runs/F40_phase1.pt --epochs2 14 --workers 1 --windows-per-epoch 2048`;
-  its best epoch by validation exact frames (256 windows) was epoch 7; its encoders are the ones shipped;
-- phase 2 again, the autoencoder alone, on realistic distances (`data_samples/oof_phase2.py`): two out-of-fold
-  encoders (`ablate_encoders.py runs/oof/foldK --minutes 12 --mouth-norm -1 --augment strong --fold K/2`, K = 0, 1: each
-  never saw half of the training speakers) embed three random warps of every training clip, each clip by the encoders
-  that never saw its speaker, so the decoder learns from distances as poor as the ones it meets on strangers; half the
-  batches are decoded from the decoder's own previous choices (`--free-running 0.5`). `python data_samples/oof_phase2.py
-  runs/oof/p2fr --init runs/p2/phase2_best.pt --fold-encoders runs/oof/fold0.pt runs/oof/fold1.pt --minutes 12`; this
-  checkpoint is its lowest validation loss (512 windows, greedy decoding; batch 32, lr 1e-3), step {st["step"]}
-  (training loss {rows[0]['loss'] if rows else 0:.2f} → {rows[-1]['loss'] if rows else 0:.2f}).
+- phase 1 (encoders only): `OMP_NUM_THREADS=1 python data_samples/ablate_encoders.py runs/C25 --minutes 10 --mouth-norm -1
+  --augment strong --context 25` (row C25 of the training notebook's ablation) — the segment InfoNCE loss (every audio
+  frame of a 50-frame segment against the 101 video inputs around it; segments carry 12 extra frames either side so
+  every trained frame has its full context), strong augmentation (the paper's, plus blur, rescaling, JPEG, sensor
+  noise, audio noise); the checkpoint with the best validation 1 s shift exact + per-frame top-5 (judged every 300
+  steps) was kept (the last, step 826: ten minutes on one core; thirty minutes memorized, row C25-30);
+- phase 2, the autoencoder alone, on realistic distances (`data_samples/oof_phase2.py`), starting from the previous
+  shipped model's autoencoder (`--autoencoder-from`): two
+  out-of-fold encoders (`ablate_encoders.py runs/foldK --minutes 12 --mouth-norm -1 --augment strong --context 25
+  --fold K/2`, K = 0, 1: each never saw half of the training speakers) embed three random warps of every training
+  clip, each clip by the encoders that never saw its speaker, so the decoder learns from distances as poor as the ones
+  it meets on strangers; half the batches are decoded from the decoder's own previous choices (`--free-running 0.5`).
+  `python data_samples/oof_phase2.py runs/p2 --init runs/C25.pt --autoencoder-from data_samples/lipsync_cpu.pt
+  --fold-encoders runs/fold0.pt runs/fold1.pt --minutes 12`; this checkpoint is its lowest validation loss (512 windows, greedy decoding; batch 32, lr 1e-3), step
+  {st["step"]} (training loss {rows[0]['loss'] if rows else 0:.2f} → {rows[-1]['loss'] if rows else 0:.2f}).
 - Adam, lr 1e-3 (phase 2: 1e-4 for the pretrained encoders) with warm-up and cosine decay, betas (0.9, 0.999), batch
   16 (phase 1: 8 segments), gradient clipping at 5.
 - Which phase 2 works on strangers (the training notebook's ablation; autoencoder per-frame error, votes / soft):
@@ -144,8 +145,8 @@ video untouched: mean error {ident['mean_err']:.2f}, exact {ident['exact']:.1%}.
 {adapt_section(sys.argv[sys.argv.index('--adapt') + 1]) if '--adapt' in sys.argv else ''}## Limits
 Half an hour of video is far from the paper's 96 000 LRS2 utterances. The encoders still memorize their training
 speakers (compare the two rows of the encoder table). On held-out speakers modified DTA over the encoders'
-distances has the lowest mean error per frame (1.90 against 2.10 for the soft path), so it is `align`'s default; it
-still ends more than half a frame worse than untouched on 1 of the 26 clips. The autoencoder, trained on out-of-fold
+distances has the lowest mean error per frame ({err['modified DTA*']:.2f} against {err['soft path over distances*']:.2f} for the soft path, {err['no alignment']:.2f} untouched), so it is
+`align`'s default. The autoencoder, trained on out-of-fold
 distances and soft-decoded, is better than leaving the video untouched but behind both.
 Treat this model as a working default and a teaching object; train your own on your footage (`lipsync_nb train`, the
 `paper` preset on a GPU) for real use.
