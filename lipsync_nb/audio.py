@@ -6,14 +6,40 @@
 from __future__ import annotations
 import functools, importlib.metadata
 import numpy as np
-import librosa
 from hama.asr import ASRModel
 from .core import *
 from .media import read_audio
 
 # %% auto #0
-__all__ = ['MFCC_CHUNK', 'PHONE_HOP', 'PHONE_CHUNK', 'PHONE_CONTEXT', 'mfcc', 'steps_per_frame', 'n_audio_frames', 'audio_frames',
-           'loudness', 'check_audio', 'phones_model', 'phone_posteriors']
+__all__ = ['MFCC_CHUNK', 'PHONE_HOP', 'PHONE_CHUNK', 'PHONE_CONTEXT', 'mel_filters', 'mfcc', 'steps_per_frame', 'n_audio_frames',
+           'audio_frames', 'loudness', 'check_audio', 'phones_model', 'phone_posteriors']
+
+# %% ../nbs/03_audio.ipynb #c005f
+def _hz_to_mel(f):
+    "Slaney's mel scale (librosa's default): linear below 1 kHz, logarithmic above."
+    f = np.asarray(f, np.float64); lin = f / (200 / 3)
+    return np.where(f >= 1000, 15 + np.log(np.maximum(f, 1e-10) / 1000) / (np.log(6.4) / 27), lin)
+
+def _mel_to_hz(m):
+    m = np.asarray(m, np.float64)
+    return np.where(m >= 15, 1000 * np.exp(np.log(6.4) / 27 * (m - 15)), m * 200 / 3)
+
+@functools.cache
+def mel_filters(sample_rate:int, n_fft:int, n_mels:int, fmin:float=20.0, fmax:float|None=None) -> np.ndarray:
+    "Triangular mel filters `(n_mels, n_fft // 2 + 1)`, area-normalized (Slaney): the same as `librosa.filters.mel`."
+    mel_f = _mel_to_hz(np.linspace(_hz_to_mel(fmin), _hz_to_mel(fmax or sample_rate / 2), n_mels + 2))
+    ramps = mel_f[:, None] - np.fft.rfftfreq(n_fft, 1 / sample_rate)[None]
+    lower, upper = -ramps[:-2] / np.diff(mel_f)[:-1, None], ramps[2:] / np.diff(mel_f)[1:, None]
+    return (np.maximum(0, np.minimum(lower, upper)) * (2 / (mel_f[2:] - mel_f[:-2]))[:, None]).astype(np.float32)
+
+@functools.cache
+def _dct_matrix(n_out:int, n_in:int) -> np.ndarray:
+    "The orthonormal DCT-II as a matrix `(n_out, n_in)`: row `k` is coefficient `k`."
+    k, n = np.arange(n_out)[:, None], np.arange(n_in)[None]
+    m = np.cos(np.pi * k * (2 * n + 1) / (2 * n_in)) * np.sqrt(2 / n_in)
+    m[0] /= np.sqrt(2)
+    return m.astype(np.float32)
+
 
 # %% ../nbs/03_audio.ipynb #c005
 MFCC_CHUNK = 6000       # steps (60 s) computed at a time: the float spectrogram of an hour would hold about 1 GB
@@ -23,14 +49,17 @@ def mfcc(audio:np.ndarray, cfg:Config|None=None, chunk:int=MFCC_CHUNK) -> np.nda
     cfg = cfg or Config()
     win, hop = int(round(cfg.sample_rate * cfg.mfcc_window_ms / 1000)), int(round(cfg.sample_rate * cfg.mfcc_hop_ms / 1000))
     if len(audio) < win: return np.zeros((0, cfg.n_mfcc), np.float32)
+    audio = np.asarray(audio, np.float32)
     n, parts = (len(audio) - win) // hop + 1, []
+    window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(win) / win)).astype(np.float32)     # periodic Hann, as librosa's STFT
+    fb, dct = mel_filters(cfg.sample_rate, win, cfg.n_mels), _dct_matrix(cfg.n_mfcc, cfg.n_mels)
     for s in range(0, n, chunk):
-        y = np.asarray(audio[s * hop: (min(n, s + chunk) - 1) * hop + win], np.float32)     # exactly the samples of steps s … s+chunk
-        mel = librosa.feature.melspectrogram(y=y, sr=cfg.sample_rate, n_fft=win, hop_length=hop,
-                                             n_mels=cfg.n_mels, center=False, fmin=20, fmax=cfg.sample_rate // 2)
-        # a fixed floor instead of librosa's default top_db (which depends on the loudest moment of the whole signal):
+        frames = np.lib.stride_tricks.sliding_window_view(audio[s * hop: (min(n, s + chunk) - 1) * hop + win], win)[::hop]   # exactly steps s … s+chunk
+        power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
+        # a fixed floor (1e-10) instead of a level relative to the loudest moment of the whole signal:
         # each step then depends only on its own 25 ms, so cutting, shifting or streaming the audio gives the same numbers
-        parts.append(librosa.feature.mfcc(S=librosa.power_to_db(mel, ref=1.0, amin=1e-10, top_db=None), n_mfcc=cfg.n_mfcc).T.astype(np.float32))
+        db = 10 * np.log10(np.maximum(power.astype(np.float32) @ fb.T, 1e-10))
+        parts.append((db @ dct.T).astype(np.float32))
     return np.concatenate(parts)
 
 def steps_per_frame(cfg:Config) -> int:

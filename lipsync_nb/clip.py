@@ -21,7 +21,7 @@ __all__ = ['PREPROCESS_VERSION', 'Clip', 'clip_key', 'check_preprocess_inputs', 
            'compute_clip', 'preprocess', 'sync_lags']
 
 # %% ../nbs/03a_clip.ipynb #c005
-PREPROCESS_VERSION = 2      # bump when preprocessing changes what it produces: old cache entries are then ignored
+PREPROCESS_VERSION = 3      # bump when preprocessing changes what it produces: old cache entries are then ignored
 
 @dataclass
 class Clip:
@@ -153,7 +153,7 @@ def compute_clip(video:Path, audio:Path|None, cfg:Config, key:str, progress:bool
     "Track the mouths while a second thread reads the audio and its MFCC (and phones), with timings and the warnings kept in the report."
     timings, t_all = {}, time.perf_counter()
     t0 = None if audio is not None else video_start(video)
-    with ThreadPoolExecutor(1) as pool:                                # FFmpeg, librosa's FFTs and onnxruntime release the GIL
+    with ThreadPoolExecutor(1) as pool:                                # FFmpeg, NumPy's FFTs and hama's engine release the GIL
         sound = pool.submit(audio_features, audio if audio is not None else video, t0, cfg)
         with warnings.catch_warnings(record=True) as caught:              # kept in the report, so that a cache hit says them too
             warnings.simplefilter('always', LipsyncWarning)

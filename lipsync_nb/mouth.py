@@ -16,10 +16,10 @@ from .media import VideoReader, read_frames, prefetch
 
 
 # %% auto #0
-__all__ = ['PATCH_MARGIN', 'LEFT_EYE', 'RIGHT_EYE', 'MOUTH', 'INNER_LIPS', 'face_models', 'detect_faces', 'fit_landmarks',
-           'pick_face', 'eye_distance', 'crop_geometry', 'crop_mouth', 'frame_ranges', 'fill_gaps', 'inner_lip_size',
-           'mouth_opening', 'smooth_landmarks', 'crop_reach', 'MouthTrack', 'MouthTracker', 'working_scale',
-           'track_mouths', 'mouth_grid']
+__all__ = ['PATCH_MARGIN', 'FULL_SEARCH_EVERY', 'LEFT_EYE', 'RIGHT_EYE', 'MOUTH', 'INNER_LIPS', 'face_models', 'detect_faces',
+           'fit_landmarks', 'pick_face', 'eye_distance', 'crop_geometry', 'crop_mouth', 'frame_ranges', 'fill_gaps',
+           'inner_lip_size', 'mouth_opening', 'smooth_landmarks', 'crop_reach', 'MouthTrack', 'MouthTracker',
+           'working_scale', 'track_mouths', 'mouth_grid']
 
 # %% ../nbs/02_mouth.ipynb #c005
 def _model_file(name:str) -> Path:
@@ -38,22 +38,30 @@ def face_models():
             dlib.shape_predictor(str(_model_file('shape_predictor_68_face_landmarks.dat'))))
 
 # %% ../nbs/02_mouth.ipynb #c007
-def detect_faces(gray:np.ndarray, cfg:Config, cnn:bool=False, face_px:float|None=None) -> np.ndarray:
-    "Faces in a grayscale frame as `(N, 5)` rows `x0, y0, x1, y1, score` in frame pixels (HOG, or the CNN with `cnn`)."
+def detect_faces(gray:np.ndarray, cfg:Config, cnn:bool=False, face_px:float|None=None, near=None) -> np.ndarray:
+    "Faces in a grayscale frame as `(N, 5)` rows `x0, y0, x1, y1, score` in frame pixels (HOG, or the CNN with `cnn`); `near`: only around that box."
     hog, mmod, _ = face_models()
     h, w = gray.shape
     s = min(1.0, cfg.detect_side / min(h, w))
     if cnn and face_px: s = min(1.0, max(100.0 / face_px, 0.1))      # the CNN is slow: shrink the known face to ~100 px
     if cnn: s = min(s, 480 / min(h, w))                                  # and never look at more than 480 px
-    small = cv2.resize(gray, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA) if s < 1 else gray
-    pad = int(0.3 * max(small.shape)) if min(small.shape) < 300 else 0
+    sw, sh = (max(1, round(w * s)), max(1, round(h * s))) if s < 1 else (w, h)
+    pad = int(0.3 * max(sw, sh)) if min(sw, sh) < 300 else 0             # small frames get a black border (and are searched whole)
+    x0 = y0 = 0
+    if near is not None and not pad and not cnn:                       # the box grown by half its size each way, the face ~120 px
+        bw, bh = near[2] - near[0], near[3] - near[1]
+        x0, y0 = int(max(0, near[0] - bw / 2)), int(max(0, near[1] - bh / 2))
+        gray = gray[y0:int(min(h, near[3] + bh / 2)), x0:int(min(w, near[2] + bw / 2))]
+        if gray.size == 0: return np.zeros((0, 5), np.float32)
+        s = min(s, 120 / max(bw, 1.0))
+    small = cv2.resize(gray, (max(1, round(gray.shape[1] * s)), max(1, round(gray.shape[0] * s))), interpolation=cv2.INTER_AREA) if s < 1 else gray
     if pad: small = cv2.copyMakeBorder(small, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
     if cnn: found = [(d.rect.left(), d.rect.top(), d.rect.right(), d.rect.bottom(), d.confidence) for d in mmod(small, 0)]
     else:
         rects, scores, _ = hog.run(small, 0, 0.0)
         found = [(r.left(), r.top(), r.right(), r.bottom(), sc) for r, sc in zip(rects, scores)]
     out = np.array(found, np.float32).reshape(-1, 5)
-    out[:, :4] = (out[:, :4] - pad) / s
+    out[:, :4] = (out[:, :4] - pad) / s + np.array([x0, y0, x0, y0], np.float32)
     return out
 
 def fit_landmarks(gray:np.ndarray, box) -> np.ndarray:
@@ -83,6 +91,7 @@ def pick_face(boxes:np.ndarray, shape, tracked=None):
 
 # %% ../nbs/02_mouth.ipynb #c015
 PATCH_MARGIN = 1.75
+FULL_SEARCH_EVERY = 5       # of the periodic detections on a tracked face, every 5th searches the whole frame (the others only around it)
 LEFT_EYE, RIGHT_EYE, MOUTH = slice(36, 42), slice(42, 48), slice(48, 68)   # the 68-point (iBUG/dlib) layout, 0-based
 INNER_LIPS = dict(left=60, right=64, top=62, bottom=66)                   # the paper's points 61, 65, 63, 67 (1-based)
 
@@ -208,12 +217,16 @@ def _box_from(self:MouthTracker, lm):
     cc = c + off * side; half = k * side / 2
     return np.array([cc[0] - half, cc[1] - half, cc[0] + half, cc[1] + half], np.float32)
 
+def _check_image(patch:np.ndarray) -> np.ndarray:
+    "The patch at a quarter of its side: enough to tell a face from a cut, at a sixteenth of the cost."
+    return cv2.resize(patch, (patch.shape[1] // 4, patch.shape[0] // 4), interpolation=cv2.INTER_AREA)
+
 @patch
 def _looks_tracked(self:MouthTracker, patch) -> bool:
     "Is the tracked face still there? Its patch must be textured and resemble the previous frame's (no cut, no black frame)."
-    if float(patch.std()) < 4.0: return False
+    if float(cv2.meanStdDev(patch)[1][0, 0]) < 4.0: return False
     if self.prev_patch is None: return True
-    ncc = cv2.matchTemplate(patch, self.prev_patch, cv2.TM_CCOEFF_NORMED)[0, 0]
+    ncc = cv2.matchTemplate(_check_image(patch), self.prev_patch, cv2.TM_CCOEFF_NORMED)[0, 0]
     return bool(ncc > 0.5)
 
 
@@ -239,8 +252,9 @@ def update(self:MouthTracker, gray:np.ndarray):
         patch = self._make_patch(gray, lm)
         if not self._looks_tracked(patch[0]): lm, patch, periodic, self.misses = None, None, True, 0
     elif t % max(1, self.cfg.detect_every // 2) == 0: periodic = True
-    if periodic:
-        boxes = detect_faces(gray, self.cfg); self.n_hog += 1
+    if periodic:                                              # a face that tracks well is looked for around itself; the whole frame every few times
+        near = self.box if lm is not None and (t // self.cfg.detect_every) % FULL_SEARCH_EVERY else None
+        boxes = detect_faces(gray, self.cfg, near=near); self.n_hog += 1
         if len(boxes) == 0 and (lm is None or self.misses % self.cfg.cnn_every == self.cfg.cnn_every - 1):
             face_px = None if self.box is None else self.box[2] - self.box[0]
             boxes = detect_faces(gray, self.cfg, cnn=True, face_px=face_px); self.n_cnn += 1
@@ -274,7 +288,7 @@ def _store(self:MouthTracker, gray:np.ndarray, t:int, lm, patch):
                 if g is not None: self.patches[t - len(self.pending) + i], self.origins[t - len(self.pending) + i], self.scales[t - len(self.pending) + i] = self._make_patch(g, geo)
             self.pending = []
         self.patches[t], self.origins[t], self.scales[t] = patch if patch is not None and lm is not None else self._make_patch(gray, geo)
-        if lm is not None: self.prev_patch = self.patches[t]
+        if lm is not None: self.prev_patch = _check_image(self.patches[t])
     if lm is not None: self.last, self.last_found = lm, t
     self.t_crop += time.perf_counter() - t_start
     self._cut_mouths()
