@@ -50,8 +50,7 @@ def bench_preprocess(paths, cfg:Config|None=None, progress:bool=False) -> list[d
     "Time preprocessing of each clip (no cache): one row per clip."
     from lipsync_nb.clip import preprocess
     from lipsync_nb.mouth import face_models
-    from lipsync_nb.audio import mfcc
-    from lipsync_nb.audio import _phone_recognizer
+    from lipsync_nb.audio import mfcc, _phone_recognizer
     t = time.perf_counter(); face_models(); mfcc(np.zeros(16000, np.float32)); _phone_recognizer(); t_models = time.perf_counter() - t
     rows = []
     for p in paths:
