@@ -14,11 +14,13 @@ the first 60% with its own audio, align a known drop/duplicate warp of the rest)
   encoder; both encoders);
 - `no_augment`, `no_damage`: adaptation without the training recipe's geometric/brightness augmentation and camera/codec
   damage (neither; only the damage dropped), since the held-back part comes from the same camera;
-- `lr3e-4`: adaptation at three times the learning rate.
+- `lr3e-4`: adaptation at three times the learning rate;
+- `audio_bn_shipped`: the default adaptation with the audio encoder's BatchNorm statistics put back as shipped (its
+  weights do not learn, but `adapt_encoders` runs both encoders in training mode, so its statistics follow the clip's voice).
 `--training-clips`: no adaptation; the shipped encoders' DTA on known warps of the last 40% of 40 training clips, evenly
 spread (those of at least 190 frames), frames the encoders were trained on: what training on a speaker gives.
 """
-import sys, json, warnings, numpy as np, torch
+import sys, copy, json, warnings, numpy as np, torch
 import lipsync_nb.adapt as adapt
 from lipsync_nb.core import LipsyncWarning, shared_clips_dir
 from lipsync_nb.evaluation import evaluation_clips, split_clip, known_warp
@@ -27,7 +29,7 @@ from lipsync_nb.baselines import dta_align
 from lipsync_nb.data import ClipData
 from lipsync_nb.autoencoder import default_checkpoint, model_from_checkpoint
 warnings.simplefilter('ignore', LipsyncWarning)
-ALL = ['shipped', 'adapted', 'ensemble', 'self_video', 'self_both', 'no_augment', 'no_damage', 'lr3e-4']
+ALL = ['shipped', 'adapted', 'ensemble', 'self_video', 'self_both', 'no_augment', 'no_damage', 'lr3e-4', 'audio_bn_shipped']
 args = sys.argv[1:]
 limit = int(args.pop(args.index('--limit') + 1)) if '--limit' in args else None
 if limit is not None: args.remove('--limit')
@@ -70,6 +72,9 @@ for cd in clips:
     adapted = embed_clip(adapted_model, warped, cfg); path = dta(adapted, warped, n)
     if 'shipped' in chosen: row['shipped'] = error(dta(shipped, warped, n))
     if 'adapted' in chosen: row['adapted'] = error(path)
+    if 'audio_bn_shipped' in chosen:
+        m = copy.deepcopy(adapted_model); m.encoders.audio.load_state_dict(model.encoders.audio.state_dict())
+        row['audio_bn_shipped'] = error(dta(embed_clip(m, warped, cfg), warped, n))
     if 'ensemble' in chosen: row['ensemble'] = error(dta((torch.cat([shipped[0], adapted[0]], 1), torch.cat([shipped[1], adapted[1]], 1)), warped, n))
     for parts in ('video', 'both'):
         if f'self_{parts}' not in chosen: continue
@@ -87,4 +92,4 @@ cols = [k for k in rows[0] if k not in ('clip', 'frames')]
 print(f"{len(rows)} clips, {int(w.sum())} held-back frames; DTA per-frame mean error (clips better than adapted):")
 for k in cols:
     better = sum(r[k] < r['adapted'] for r in rows) if 'adapted' in rows[0] else '-'
-    print(f"  {k:12s} {np.average([r[k] for r in rows], weights=w):.2f}  ({better})")
+    print(f"  {k:16s} {np.average([r[k] for r in rows], weights=w):.2f}  ({better})")
