@@ -9,9 +9,8 @@ labels, nothing but the input the user gives `align`); `half`: the shipped and r
 """
 import sys, copy, warnings, numpy as np, torch, torch.nn as nn
 from lipsync_nb.core import LipsyncWarning, shared_clips_dir
-from lipsync_nb.evaluation import evaluation_clips, known_warp
+from lipsync_nb.evaluation import evaluation_clips, known_warp, method_frame_map
 from lipsync_nb.inference import embed_clip
-from lipsync_nb.baselines import dta_align
 from lipsync_nb.autoencoder import default_checkpoint, model_from_checkpoint
 warnings.simplefilter('ignore', LipsyncWarning)
 model, cfg = model_from_checkpoint(default_checkpoint())
@@ -39,8 +38,7 @@ def adabn(model, clip, parts, mix=None):
     return m.eval()
 
 def dta_error(m, warped, n, truth, ok):
-    a, v = embed_clip(m, warped, cfg)
-    fm = dta_align(a, v, n, len(warped.mouths), cfg.fps)[0][:n]
+    fm = method_frame_map(m, cfg, warped, n, 'dta', embed_clip(m, warped, cfg))
     return float(np.abs(fm[ok] - truth[ok]).mean())
 
 for seed in [int(x) for x in sys.argv[1:]] or [0]:

@@ -23,9 +23,8 @@ spread (those of at least 190 frames), frames the encoders were trained on: what
 import sys, copy, json, warnings, numpy as np, torch
 import lipsync_nb.adapt as adapt
 from lipsync_nb.core import LipsyncWarning, shared_clips_dir
-from lipsync_nb.evaluation import evaluation_clips, split_clip, known_warp
+from lipsync_nb.evaluation import evaluation_clips, split_clip, known_warp, method_frame_map
 from lipsync_nb.inference import embed_clip
-from lipsync_nb.baselines import dta_align
 from lipsync_nb.data import ClipData
 from lipsync_nb.autoencoder import default_checkpoint, model_from_checkpoint
 warnings.simplefilter('ignore', LipsyncWarning)
@@ -43,7 +42,7 @@ if training_clips:
     rng, errors, w = np.random.default_rng(1), [], []
     for cd in [c for c in clips if len(c.mouths) >= 190]:
         warped, n, truth, ok = known_warp(split_clip(cd, 0.6)[1], cfg, rng)
-        fm = dta_align(*embed_clip(model, warped, cfg), n, len(warped.mouths), cfg.fps)[0][:n]
+        fm = method_frame_map(model, cfg, warped, n, 'dta')
         errors.append(float(np.abs(fm[ok] - truth[ok]).mean())); w.append(ok.sum())
     print(f"{len(errors)} training clips: DTA per-frame mean error {np.average(errors, weights=w):.2f}; per clip "
           + ' '.join(f'{e:.2f}' for e in sorted(errors)))
@@ -54,7 +53,7 @@ keep = lambda m, rng: m
 recipe = adapt.augment_mouths, adapt.degrade_mouths         # the training recipe's, as adapt_encoders uses them
 recipes = {'no_augment': (keep, keep, 1e-4), 'no_damage': (recipe[0], keep, 1e-4), 'lr3e-4': (*recipe, 3e-4)}
 
-def dta(emb, clip, n): return dta_align(*emb, n, len(clip.mouths), cfg.fps)[0][:n]
+def dta(emb, clip, n): return method_frame_map(None, cfg, clip, n, 'dta', emb)       # as evaluate_adaptation scores it
 
 def retimed(clip, frame_map, n):
     "The video re-timed by `frame_map` under its first `n` audio frames, as a synchronized clip."
