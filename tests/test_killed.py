@@ -6,15 +6,17 @@ from pathlib import Path
 import pytest
 from lipsync_nb.core import data_samples_dir
 
-def _align(work, env):
+def _align_cmd() -> list[str]:
     d = data_samples_dir()
-    cmd = [sys.executable, '-c', 'import sys; from lipsync_nb.cli import main; sys.exit(main())', 'align',
+    return [sys.executable, '-c', 'import sys; from lipsync_nb.cli import main; sys.exit(main())', 'align',
            str(d/'obama_address.mp4'), str(d/'obama_address_retimed.wav'), '-o', 'out.mp4', '--map', 'out.json', '-q', '-y',
            '--retime', 'encode']          # the slow writer, so that a kill can land mid-write (remux shares its atomic write)
+
+def _align(work, env) -> subprocess.Popen:
     # as from a terminal: a process started in the background (CI runners, xdist) inherits SIGINT ignored, and Python
     # then never turns Ctrl-C into KeyboardInterrupt
     restore = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)
-    return subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=restore)
+    return subprocess.Popen(_align_cmd(), cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=restore)
 
 def _video_frames(path) -> int:
     with av.open(str(path)) as c: return sum(1 for p in c.demux(c.streams.video[0]) if p.size)
@@ -27,7 +29,7 @@ def _kill_while_writing(work, env, sig, status, tries:int=6):
         for f in ('out.mp4', 'out.json'): (work/f).unlink(missing_ok=True)
         p = _align(work, env)
         t0 = time.time()
-        while not list(work.glob('.out.mp4.*.tmp')):                   # the video is being written
+        while not list(work.glob(f'.out.mp4.{p.pid}.*.tmp')):          # this run's video is being written
             if p.poll() is not None or time.time() - t0 > 120: pytest.fail(f'align never wrote a temporary: {p.communicate()}')
             time.sleep(0.002)
         p.send_signal(sig)
@@ -42,7 +44,9 @@ def _kill_while_writing(work, env, sig, status, tries:int=6):
 def work(tmp_path):
     env = dict(os.environ, LIPSYNC_CACHE=str(tmp_path/'cache'))
     w = tmp_path/'work'; w.mkdir()
-    subprocess.run(_align(w, env).args, cwd=w, env=env, check=True, capture_output=True)   # warm the cache: the kill lands in writing
+    # warm the cache (the kill then lands in writing); one run, waited for: a second align still running here would
+    # write out.mp4 while a test kills its own (CI failed so: another run's out.mp4 beside the killed run's temporary)
+    subprocess.run(_align_cmd(), cwd=w, env=env, check=True, capture_output=True)
     for f in ('out.mp4', 'out.json'): (w/f).unlink()
     return w, env
 
