@@ -226,12 +226,13 @@ class WindowDataset(Dataset):
         if not clips: raise LipsyncError(None, "no clips to draw windows from")
         self.clips, self.cfg, self.n_items, self.warp, self.train, self.seed, self.params = clips, cfg, n_items, warp, train, seed, params
         self.weights = clip_weights(clips, cap_seconds)
-        self.epoch = 0
 
     def __len__(self): return self.n_items
 
     def __getitem__(self, i):
-        rng = np.random.default_rng([self.seed, self.epoch, i] if self.train else [self.seed, 1_000_003, i])
+        "Window `i % n_items` of epoch `i // n_items`."
+        epoch, i = divmod(int(i), self.n_items)
+        rng = np.random.default_rng([self.seed, epoch, i] if self.train else [self.seed, 1_000_003, i])
         c = int(rng.choice(len(self.clips), p=self.weights))
         clip = self.clips[c]
         a = int(rng.integers(0, clip.n_windows))

@@ -26,7 +26,7 @@ __all__ = ['EpochSampler', 'save_checkpoint', 'window_shift', 'syncnet_window_sh
 
 # %% ../nbs/08_training.ipynb #c005
 class EpochSampler(Sampler):
-    "Indices `0…n−1` in a permutation seeded by `(seed, epoch)`, from batch `start_batch` on, strided over DDP ranks."
+    "Indices `0…n−1` in a permutation seeded by `(seed, epoch)`, from batch `start_batch` on, strided over DDP ranks; each offset by `epoch * n` (the dataset reads its epoch there)."
     def __init__(self, n:int, batch_size:int, seed:int=0, rank:int=0, world:int=1):
         self.n, self.bs, self.seed, self.rank, self.world = n, batch_size, seed, rank, world
         self.epoch, self.start_batch = 0, 0
@@ -35,7 +35,7 @@ class EpochSampler(Sampler):
     def __iter__(self):
         perm = np.random.default_rng([self.seed, self.epoch]).permutation(self.n)
         mine = perm[self.rank::self.world][: self.batches_per_epoch() * self.bs]
-        return iter(mine[self.start_batch * self.bs:].tolist())
+        return iter((mine[self.start_batch * self.bs:] + self.epoch * self.n).tolist())
     def __len__(self): return (self.batches_per_epoch() - self.start_batch) * self.bs
 
 # %% ../nbs/08_training.ipynb #c008
@@ -285,7 +285,7 @@ def train_phase(phase:int, cfg:Config, opts:TrainOptions, train_clips, val_clips
     loader = make_loader(ds, cfg.batch_size, workers=opts.workers, device=device, sampler=sampler,
                          generator=torch.Generator().manual_seed(opts.seed))      # keeps the loader off the global RNG
     while run.epoch < epochs and run.step < total:
-        ds.epoch = run.epoch; sampler.set_epoch(run.epoch, run.start_batch)
+        sampler.set_epoch(run.epoch, run.start_batch)            # the epoch reaches the dataset in the indices
         losses, n_win, train_time, i = train_epoch(run, loader, sampler, total, epochs)
         if not losses or i + 1 >= sampler.batches_per_epoch(): run.epoch += 1; run.start_batch = 0
         else: run.start_batch = i + 1

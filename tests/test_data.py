@@ -62,3 +62,20 @@ def test_loader_with_workers_matches_no_workers():
     b0 = next(iter(make_loader(ds, 12, workers=0)))
     b2 = next(iter(make_loader(ds, 12, workers=2)))
     assert torch.equal(b0['mouths'], b2['mouths']) and torch.equal(b0['target'], b2['target'])
+
+def test_every_epoch_draws_its_own_windows_with_persistent_workers():
+    "Workers keep their copy of the dataset all run: the epoch must reach them through the sampler's indices (it once did not)."
+    from lipsync_nb.training import EpochSampler
+    cd = clip_data(numbered_clip(300), cfg)
+    ds = WindowDataset([cd], cfg, n_items=16)
+    def epochs(workers):
+        s = EpochSampler(len(ds), 8, seed=0)
+        ld = make_loader(ds, 8, workers=workers, sampler=s, generator=torch.Generator().manual_seed(0))
+        out = []
+        for e in range(3):
+            s.set_epoch(e); out.append(torch.cat([b['mouths'] for b in ld]))
+        return out
+    e0, e2 = epochs(0), epochs(2)
+    for a, b in zip(e0, e2): assert torch.equal(a, b)          # the same windows whatever the workers, epoch after epoch
+    starts = [sorted(m[:, 0, 0, 0].tolist()) for m in e0]         # each window's first frame number: which windows, in any order
+    assert starts[0] != starts[1] and starts[1] != starts[2]      # a new epoch draws new windows, not the first epoch's reshuffled
