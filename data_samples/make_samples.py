@@ -16,6 +16,10 @@ grid_lbax4n_espeak.wav, grid_lbax4n_espeak_slow.wav: that sentence from espeak-n
 120), its silences trimmed, started where the speaker starts (`lipsync_nb.tts`); grid_lbax4n_espeak_reference.json:
 for each 40 ms of the 150 words/min voice, the video frame that says the same (MFCC DTW against the clip's own
 audio, `speech_reference_map`): a reference, not a ground truth.
+
+grid_lbax4n_retimed.wav + grid_lbax4n_retimed_truth.json: that clip's own audio re-timed like the Obama sample's. The
+Obama sample is cut from a clip the shipped model trained on (speaker `obama` is in the training split), so its numbers
+flatter the model; the GRID speaker is a validation speaker, never trained on: the honest main-job number.
 """
 import json, sys, wave
 from pathlib import Path
@@ -67,3 +71,4 @@ if __name__ == '__main__':
     retimed(sample, here/'obama_address_retimed.wav', here/'obama_address_retimed_truth.json')
     grid = here/'grid_lbax4n.mp4'
     grid_tts(grid if grid.exists() and '--all' not in sys.argv else shared_clips_dir(required=True)/'rizkiarm_lipnet_lbax4n.mpg')
+    retimed(grid, here/'grid_lbax4n_retimed.wav', here/'grid_lbax4n_retimed_truth.json')

@@ -54,3 +54,29 @@ def test_default_follows_a_global_offset(tmp_path, shift):
     truth = np.arange(n) - shift
     assert fm.global_offset_frames == -shift
     assert np.abs(fm.frame_map[:n][scored] - truth[scored]).mean() < 0.5
+
+def test_main_job_on_a_speaker_the_model_never_trained_on():
+    "The Obama sample is cut from a training clip; the GRID sample's speaker was held out: there the default must still halve the error of leaving the video alone."
+    import warnings
+    d = data_samples_dir()
+    truth = np.array(json.loads((d/'grid_lbax4n_retimed_truth.json').read_text())['frame_map'])
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')                      # the re-timed audio is longer than the video: said, and expected
+        fm = align_video(d/'grid_lbax4n.mp4', d/'grid_lbax4n_retimed.wav', progress=False)
+    assert len(fm.frame_map) == len(truth)
+    ours = map_accuracy(fm.frame_map, truth)
+    untouched = map_accuracy(np.minimum(np.arange(len(truth)), fm.n_video_frames - 1), truth)
+    assert ours['mean_err'] < 0.5 * untouched['mean_err'], (ours, untouched)
+
+def test_which_sample_speakers_the_model_trained_on():
+    "The model card's validation speakers hold the GRID sample's speaker and not the Obama sample's (what the README says)."
+    import csv, re
+    from lipsync_nb.core import shared_clips_dir
+    card = (data_samples_dir()/'lipsync_cpu.md').read_text()
+    held_out = set(re.search(r'held-out speakers\s*\(([^)]*)\)', card).group(1).replace('\n', ' ').split(', '))
+    assert 'grid_unk_lbax4n' in held_out and 'obama' not in held_out and len(held_out) >= 20
+    clips = shared_clips_dir()
+    if clips is not None:                                    # with the shared clips: the samples' sources have those speakers
+        speakers = {r['file']: r['speaker'] for r in csv.DictReader(open(clips.parent/'clips.csv'))}
+        assert speakers['rizkiarm_lipnet_lbax4n.mpg'] == 'grid_unk_lbax4n'
+        assert speakers['tanshuai0219_edtalk_uncrop_obama.mp4'] == 'obama'
