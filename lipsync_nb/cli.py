@@ -174,6 +174,7 @@ BENCH_ALIGN_NOTE = """(model part: embeddings and the {method} method; end to en
 def bench_align_table(a):
     "`lipsync_nb bench align`: × real time of the model part and of align end to end on a 1080p clip of `--minutes` (default 1), with peak memory."
     import tempfile, resource
+    from unittest import mock
     from lipsync_nb.align import align_video, align_clip, retime_video
     from lipsync_nb.autoencoder import default_checkpoint, model_from_checkpoint
     from lipsync_nb.inference import embed_clip
@@ -182,29 +183,30 @@ def bench_align_table(a):
     from lipsync_nb.media import probe, VideoReader, write_video
     clip_path = Path(a.clips[0]) if a.clips else long_1080p_clip(60 * a.minutes)
     dur = probe(clip_path).duration
-    os.environ['LIPSYNC_CACHE'] = tempfile.mkdtemp()            # end to end means no cached preprocessing
-    out = Path(tempfile.mkdtemp())/'aligned.mp4'
-    cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])       # user + system seconds of this process, all threads
-    c, t = cpu(), time.perf_counter(); align_video(clip_path, clip_path, out, progress=not a.quiet); t_all, c_all = time.perf_counter() - t, cpu() - c
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024      # Linux: kB; the process's peak so far, align's included
-    model, cfg = model_from_checkpoint(default_checkpoint())
-    clip = preprocess(clip_path, cfg=cfg, progress=False)                # cached by the run above, with its timings
-    cd = clip_data(clip, cfg)
-    times = []
-    for _ in range(3):                                            # best of 3: the first run also warms torch up
-        t = time.perf_counter()
-        fm = align_clip(model, cd, cfg, method=DEFAULT_METHOD).frame_map
-        times.append(time.perf_counter() - t)
-    t_model = min(times)
-    t = time.perf_counter(); sum(1 for _ in VideoReader(clip_path, raw=True)); t_decode = time.perf_counter() - t
-    t = time.perf_counter(); retime_video(clip_path, fm, out.with_name('remux.mp4'), progress=False, retime='remux'); t_remux = time.perf_counter() - t
-    if a.no_reencode: t_floor = float('nan')
-    else: t = time.perf_counter(); write_video(out.with_name('floor.mp4'), VideoReader(clip_path, raw=True)); t_floor = time.perf_counter() - t
-    t_pre = clip.report.get('timings', {}).get('total', float('nan'))
-    rows = [dict(clip=clip_path.name, resolution=f"{probe(clip_path).width}x{probe(clip_path).height}", seconds=round(dur, 1),
-                 model_part_s=round(t_model, 2), model_x_realtime=round(dur / t_model, 1), end_to_end_s=round(t_all, 1), end_to_end_cpu_s=round(c_all, 1),
-                 end_to_end_x_realtime=round(dur / t_all, 2), preprocess_s=round(t_pre, 1), decode_floor_s=round(t_decode, 1),
-                 preprocess_vs_decode=round(t_pre / t_decode, 2), remux_s=round(t_remux, 2), reencode_s=round(t_floor, 1) if not a.no_reencode else 'skipped', peak_rss_mb=round(peak_mb))]
+    # end to end means no cached preprocessing: a fresh cache, and it and the outputs are removed afterwards
+    with tempfile.TemporaryDirectory(prefix='lipsync_bench_') as tmp, mock.patch.dict(os.environ, LIPSYNC_CACHE=str(Path(tmp)/'cache')):
+        out = Path(tmp)/'aligned.mp4'
+        cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])       # user + system seconds of this process, all threads
+        c, t = cpu(), time.perf_counter(); align_video(clip_path, clip_path, out, progress=not a.quiet); t_all, c_all = time.perf_counter() - t, cpu() - c
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024      # Linux: kB; the process's peak so far, align's included
+        model, cfg = model_from_checkpoint(default_checkpoint())
+        clip = preprocess(clip_path, cfg=cfg, progress=False)                # cached by the run above, with its timings
+        cd = clip_data(clip, cfg)
+        times = []
+        for _ in range(3):                                            # best of 3: the first run also warms torch up
+            t = time.perf_counter()
+            fm = align_clip(model, cd, cfg, method=DEFAULT_METHOD).frame_map
+            times.append(time.perf_counter() - t)
+        t_model = min(times)
+        t = time.perf_counter(); sum(1 for _ in VideoReader(clip_path, raw=True)); t_decode = time.perf_counter() - t
+        t = time.perf_counter(); retime_video(clip_path, fm, out.with_name('remux.mp4'), progress=False, retime='remux'); t_remux = time.perf_counter() - t
+        if a.no_reencode: t_floor = float('nan')
+        else: t = time.perf_counter(); write_video(out.with_name('floor.mp4'), VideoReader(clip_path, raw=True)); t_floor = time.perf_counter() - t
+        t_pre = clip.report.get('timings', {}).get('total', float('nan'))
+        rows = [dict(clip=clip_path.name, resolution=f"{probe(clip_path).width}x{probe(clip_path).height}", seconds=round(dur, 1),
+                     model_part_s=round(t_model, 2), model_x_realtime=round(dur / t_model, 1), end_to_end_s=round(t_all, 1), end_to_end_cpu_s=round(c_all, 1),
+                     end_to_end_x_realtime=round(dur / t_all, 2), preprocess_s=round(t_pre, 1), decode_floor_s=round(t_decode, 1),
+                     preprocess_vs_decode=round(t_pre / t_decode, 2), remux_s=round(t_remux, 2), reencode_s=round(t_floor, 1) if not a.no_reencode else 'skipped', peak_rss_mb=round(peak_mb))]
     print(format_table(rows)); print(BENCH_ALIGN_NOTE.format(method=DEFAULT_METHOD))
     return 0
 

@@ -24,3 +24,17 @@ def test_to_1080p_keeps_the_picture_centred():
     ys, xs = np.nonzero(out[..., 0] > 128)
     assert abs(xs.mean() - 960) < 5 and abs(ys.mean() - 540) < 5
     wide = to_1080p(np.zeros((720, 2560, 3), np.uint8)); assert wide.shape == (1080, 1920, 3)
+
+def test_bench_align_leaves_nothing_behind(tmp_path, monkeypatch, capsys):
+    "Its fresh cache and its outputs (for an hour of 1080p, gigabytes) were once left in the temp folder on every run."
+    import argparse, os, tempfile
+    from lipsync_nb.cli import bench_align_table
+    from lipsync_nb.core import data_samples_dir
+    scratch = tmp_path/'tmp'; scratch.mkdir()
+    monkeypatch.setattr(tempfile, 'tempdir', str(scratch))
+    monkeypatch.setenv('LIPSYNC_CACHE', str(tmp_path/'cache'))
+    a = argparse.Namespace(clips=[str(data_samples_dir()/'obama_address.mp4')], minutes=1.0, quiet=True, no_reencode=True)
+    assert bench_align_table(a) == 0
+    assert 'obama_address.mp4' in capsys.readouterr().out
+    assert list(scratch.iterdir()) == []                       # the bench's cache and videos are gone
+    assert os.environ['LIPSYNC_CACHE'] == str(tmp_path/'cache')   # and the user's cache setting is back
