@@ -2,7 +2,7 @@
 
     python data_samples/ablate_encoders.py OUT [--minutes 10] [--objective segments|windows (with --segment 25)] [--mouth-norm -1]
            [--augment base|strong] [--audio phones|mfcc|mfcc+phones] [--frontend conv3d|landmarks] [--motion] [--seed 0]
-           [--context W] [--shift-loss 1] [--fold K/N]
+           [--context W] [--shift-loss 1] [--fold K/N] [--sync-offsets CSV]
 
 Writes OUT.pt (the best evaluation, by validation 1 s shift exact + per-frame top-5) and OUT.jsonl (every evaluation:
 `sync_summary` of validation speakers and of a sample of training speakers). Needs ../shared/data/clips (developers
@@ -11,13 +11,17 @@ only). The audio front end is the package's (`--audio phones`: hama's 191 phone 
 distances from on clips they never saw (`data_samples/oof_phase2.py`). `--context W` gives both encoders the package's
 `TemporalContext` (`Config.context_frames`; segments then carry W//2 extra frames either side, so every trained frame
 has its full context); `--shift-loss λ` adds λ × an InfoNCE over the offsets of 1 s windows of mean distance (the
-SyncNet shift test the bench scores, trained directly).
+SyncNet shift test the bench scores, trained directly). `--sync-offsets CSV` removes the sync offsets of that table
+(`estimate_sync_offsets.py`, `read_sync_offsets`) from the clips it names: training windows pair the frames that belong
+together, and the validation speakers are judged twice, against their sources' timing (`val`) and with their offsets
+removed (`val_synced`, which then picks the saved checkpoint); with `--train-source-timing` the training clips keep
+their sources' timing (the control run).
 Threads: set OMP_NUM_THREADS; two runs side by side on two cores take one each.
 """
 import argparse, hashlib, json, math, time, warnings
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from lipsync_nb.core import Config, LipsyncWarning, shared_clips_dir
-from lipsync_nb.data import clip_weights, augment_mouths, augment_points, degrade_mouths
+from lipsync_nb.data import read_sync_offsets, clip_weights, augment_mouths, augment_points, degrade_mouths
 from lipsync_nb.encoders import segment_infonce_loss, infonce_loss, sync_scores, sync_summary
 from lipsync_nb.evaluation import evaluation_clips
 from lipsync_nb.autoencoder import LipSyncModel
@@ -70,6 +74,8 @@ def main():
     p.add_argument('--shift-loss', type=float, default=0, help='weight of a second loss: InfoNCE over the offsets of 1 s windows of mean distance')
     p.add_argument('--shift-temperature', type=float, default=0.05)
     p.add_argument('--fold', default=None, help="K/N: train only on the training speakers outside fold K of N (out-of-fold encoders for phase 2)")
+    p.add_argument('--sync-offsets', default=None, help='a sync_offsets.csv: remove those clips\' offsets (training and the val_synced judgement)')
+    p.add_argument('--train-source-timing', action='store_true', help='with --sync-offsets: train on the sources\' timing all the same (the control)')
     a = p.parse_args()
     if a.objective == 'windows' and (a.segment, a.radius) != (25, 25): p.error('--objective windows needs --segment 25 --radius 25')
     torch.manual_seed(a.seed); rng = np.random.default_rng(a.seed)
@@ -77,13 +83,15 @@ def main():
     folder = shared_clips_dir(required=True)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', LipsyncWarning)
-        train, _ = evaluation_clips(folder, cfg, 'train', progress=False, audio=False)
+        offsets = read_sync_offsets(a.sync_offsets) if a.sync_offsets else None
+        train, _ = evaluation_clips(folder, cfg, 'train', progress=False, audio=False, offsets=None if a.train_source_timing else offsets)
         val, _ = evaluation_clips(folder, cfg, 'val', progress=False, audio=False)
+        val_synced = evaluation_clips(folder, cfg, 'val', progress=False, audio=False, offsets=offsets)[0] if offsets else None
     if a.fold:
         k, n = (int(x) for x in a.fold.split('/'))
         train = [c for c in train if speaker_fold(c.speaker, n) != k]
     if a.motion:
-        for c in train + val: c.mouths = mouth_motion(c.mouths)
+        for c in train + val + (val_synced or []): c.mouths = mouth_motion(c.mouths)
     judge_train = [c for c in train if c.n_windows >= 51 and c.speaker != 'grid_s1'][::4][:30]
     w = clip_weights(train, 60.0)
     model = LipSyncModel(cfg); enc = model.encoders; h = a.context // 2
@@ -116,8 +124,9 @@ def main():
         last = (time.time() - t0) >= a.minutes * 60
         if step % a.eval_every == 0 or last:
             row = dict(step=step, seconds=round(el), loss=float(np.mean(losses[-a.eval_every:])), val=judge(val), train=judge(judge_train))
+            if val_synced: row['val_synced'] = judge(val_synced)
             print(json.dumps(row), flush=True); log.write(json.dumps(row) + '\n'); log.flush()
-            score = row['val']['shift_exact'] + row['val']['top5']
+            pick = row.get('val_synced', row['val']); score = pick['shift_exact'] + pick['top5']
             if score > best: best = score; save_checkpoint(a.out + '.pt', model, cfg, step, 0, 1, metrics=row)
 
 if __name__ == '__main__':

@@ -1,7 +1,7 @@
 """Phase 2 on realistic distances: train the autoencoder on distance matrices from encoders that never saw the speaker.
 
     python data_samples/oof_phase2.py OUT --init CKPT --fold-encoders F0.pt F1.pt [--minutes 20] [--copies 3] [--seed 0]
-           [--autoencoder-from CKPT2]
+           [--autoencoder-from CKPT2] [--sync-offsets CSV]
 
 `F{k}.pt` are encoders trained without the training speakers of fold k (`ablate_encoders.py --fold k/N`). Each
 training clip is warped `--copies` times (random drop/duplicate warps, as `evaluate` draws them) and embedded by the
@@ -9,13 +9,14 @@ encoders of its own fold, which never saw its speaker: the distances the decoder
 it meets on a stranger. The encoders stay frozen; only the autoencoder learns (cross-entropy, teacher forcing). It is
 `--free-running` of the batches are decoded from the decoder's own choices, as at
 inference, so that it cannot lean on being told the previous frame. It is judged every `--eval-every` steps on the validation speakers' windows, embedded by `CKPT`'s encoders (the ones `align`
-runs), and OUT.pt keeps `CKPT`'s encoders with the best autoencoder. Needs ../shared/data/clips (developers only).
+runs), and OUT.pt keeps `CKPT`'s encoders with the best autoencoder. `--sync-offsets CSV` removes the clips' own sync
+offsets first (`read_sync_offsets`), so that warps start from clips in sync. Needs ../shared/data/clips (developers only).
 """
 import argparse, json, math, time, warnings, sys
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 from lipsync_nb.core import LipsyncWarning, shared_clips_dir
-from lipsync_nb.data import clip_weights
+from lipsync_nb.data import clip_weights, read_sync_offsets
 from lipsync_nb.evaluation import evaluation_clips, warp_clip
 from lipsync_nb.inference import embed_clip
 from lipsync_nb.autoencoder import model_from_checkpoint, load_checkpoint
@@ -51,6 +52,7 @@ def main():
     p.add_argument('--minutes', type=float, default=20); p.add_argument('--copies', type=int, default=3)
     p.add_argument('--batch', type=int, default=32); p.add_argument('--lr', type=float, default=1e-3)
     p.add_argument('--eval-every', type=int, default=250); p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--sync-offsets', default=None, help="a sync_offsets.csv: remove the clips' own sync offsets first")
     p.add_argument('--fresh', action='store_true', help="start the autoencoder from scratch instead of CKPT's")
     p.add_argument('--autoencoder-from', default=None, help="start the autoencoder from this checkpoint's (e.g. the shipped model's) instead of CKPT's")
     p.add_argument('--free-running', type=float, default=0.5,
@@ -65,8 +67,9 @@ def main():
     folder = shared_clips_dir(required=True)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', LipsyncWarning)
-        train, _ = evaluation_clips(folder, cfg, 'train', progress=False, audio=False)
-        val, _ = evaluation_clips(folder, cfg, 'val', progress=False, audio=False)
+        offsets = read_sync_offsets(a.sync_offsets) if a.sync_offsets else None
+        train, _ = evaluation_clips(folder, cfg, 'train', progress=False, audio=False, offsets=offsets)
+        val, _ = evaluation_clips(folder, cfg, 'val', progress=False, audio=False, offsets=offsets)
     t0 = time.time()
     items, weights = [], []
     w = clip_weights(train, 60.0)

@@ -15,8 +15,9 @@ __all__ = ['BENCH_CLIPS', 'BENCH_1080P', 'LONG_BASE_S', 'BENCH_ALIGN_NOTE', 'cmd
            'default_bench_clips', 'bench_data_table', 'bench_model_table', 'to_1080p', 'repeat_video',
            'long_1080p_clip', 'bench_align_table', 'torch_threads', 'cmd_bench', 'bench_encoders_table', 'read_truth',
            'check_align_args', 'cmd_align', 'cmd_evaluate', 'evaluate_adaptation_table', 'cmd_train', 'check_range',
-           'check_input_path', 'check_evaluate_args', 'check_train_args', 'check_bench_args', 'add_preprocess',
-           'add_align', 'add_evaluate', 'add_train', 'add_bench', 'build_parser', 'Terminated', 'main']
+           'check_input_path', 'check_sync_offsets', 'check_evaluate_args', 'check_train_args', 'check_bench_args',
+           'add_preprocess', 'add_align', 'add_evaluate', 'add_train', 'add_bench', 'build_parser', 'Terminated',
+           'main']
 
 # %% ../nbs/13_cli.ipynb #c005
 def _summary(clip:Clip) -> str:
@@ -241,7 +242,8 @@ def bench_encoders_table(a):
     t = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', LipsyncWarning)
-        rows = encoder_bench(model, cfg, folder, a.limit, dta=not a.no_dta, progress=not a.quiet)
+        rows = encoder_bench(model, cfg, folder, a.limit, dta=not a.no_dta, progress=not a.quiet,
+                             offsets=check_sync_offsets(a.sync_offsets) if a.sync_offsets else None)
     print(format_table(rows))
     print(f"(checkpoint {ck.name}; top1/top5: rank of each audio frame's own video input among the 51 within ±25 frames; "
           f"shift: 1 s windows every 5 frames, offset of least mean distance in ±25; dta/untouched: per-frame mean error "
@@ -306,7 +308,8 @@ def cmd_evaluate(a):
     check_evaluate_args(a)
     ck = Path(a.checkpoint) if a.checkpoint else default_checkpoint()
     model, cfg = model_from_checkpoint(ck)
-    clips, waves = evaluation_clips(a.clips, cfg, a.split, a.limit, progress=not a.quiet)
+    offsets = check_sync_offsets(a.sync_offsets) if a.sync_offsets else None
+    clips, waves = evaluation_clips(a.clips, cfg, a.split, a.limit, progress=not a.quiet, offsets=offsets)
     if a.adapt: return evaluate_adaptation_table(a, model, cfg, clips, ck)
     t = time.perf_counter()
     rows = evaluate(model, cfg, clips, a.methods, a.warps, a.seed, None if a.no_audio else waves, a.search, progress=not a.quiet,
@@ -342,7 +345,7 @@ def cmd_train(a):
     opts = TrainOptions(clips=a.clips, out=a.out, phase=a.phase, resume=a.resume, epochs=(a.epochs1, a.epochs2),
                         windows_per_epoch=a.windows_per_epoch, val_windows=a.val_windows, workers=a.workers, device=a.device,
                         amp=not a.no_amp, checkpoint_every=a.checkpoint_every, max_steps=a.max_steps, seed=a.seed,
-                        progress=not a.quiet, init_from=a.init_from)
+                        progress=not a.quiet, init_from=a.init_from, sync_offsets=a.sync_offsets)
     Path(a.out).mkdir(parents=True, exist_ok=True)
     train(cfg, opts)
     print(f"done: checkpoints and metrics.jsonl in {a.out}")
@@ -361,8 +364,14 @@ def check_input_path(path, folder:bool=False) -> Path:
     if folder != p.is_dir(): raise LipsyncError(p, "is a file, not a folder" if folder else "is a folder, not a file")
     return p
 
+def check_sync_offsets(path) -> dict:
+    "The clips' sync offsets of a sync_offsets.csv (`read_sync_offsets`), or a one-line error naming it."
+    from lipsync_nb.data import read_sync_offsets
+    check_input_path(path); return read_sync_offsets(path)
+
 def check_evaluate_args(a):
     check_input_path(a.clips, folder=True)
+    if a.sync_offsets: check_sync_offsets(a.sync_offsets)
     if a.checkpoint: check_input_path(a.checkpoint)
     check_range('--warps', a.warps, 1, 100); check_range('--limit', a.limit, 1, 10**6); check_range('--search', a.search, 0, 1500)
     check_range('--adapt-seconds', a.adapt_seconds, 1, 3600)
@@ -371,6 +380,7 @@ def check_evaluate_args(a):
 def check_train_args(a):
     check_input_path(a.clips, folder=True)
     if a.init_from: check_input_path(a.init_from)
+    if a.sync_offsets: check_sync_offsets(a.sync_offsets)
     out = Path(a.out)
     if out.exists() and not out.is_dir(): raise LipsyncError(out, "is a file, not a run folder")
     phases = ('1', '2') if a.phase == 'both' else (a.phase,)
@@ -389,6 +399,7 @@ def check_train_args(a):
 def check_bench_args(a):
     for c in a.clips: check_input_path(c, folder=a.what == 'encoders')
     if a.checkpoint: check_input_path(a.checkpoint)
+    if a.sync_offsets: check_sync_offsets(a.sync_offsets)
     check_range('--limit', a.limit, 1, 10**6); check_range('--windows', a.windows, 1, 10**7)
     check_range('--minutes', a.minutes, 0.05, 24 * 60)
     if a.device: check_device(a.device)
@@ -442,6 +453,7 @@ def add_evaluate(sub):
     ev.add_argument('--no-audio', action='store_true', help='skip Table 6 (audio warps)'); ev.add_argument('--json', help='write every row and table here')
     ev.add_argument('--adapt', action='store_true', help='instead of the tables: adapt on the first 60%% of each long clip, score a warp of the rest')
     ev.add_argument('--adapt-seconds', type=float, default=60.0, help='--adapt: the adaptation budget per clip (seconds)')
+    ev.add_argument('--sync-offsets', help="a sync_offsets.csv: score the clips with their own sync offsets removed")
     ev.add_argument('-y', '--yes', action='store_true', help='overwrite an existing --json'); ev.add_argument('-q', '--quiet', action='store_true')
     ev.set_defaults(func=cmd_evaluate)
 
@@ -456,6 +468,7 @@ def add_train(sub):
     t.add_argument('--checkpoint-every', type=int, default=200); t.add_argument('--max-steps', type=int)
     t.add_argument('--frontend', choices=['conv3d', 'landmarks']); t.add_argument('--lr', type=float); t.add_argument('--batch-size', type=int)
     t.add_argument('--seed', type=int, default=0); t.add_argument('--init-from'); t.add_argument('-q', '--quiet', action='store_true')
+    t.add_argument('--sync-offsets', help="a sync_offsets.csv: remove those clips' own sync offsets before drawing windows")
     t.add_argument('-y', '--yes', action='store_true', help="start over where an earlier run left checkpoints (else: --resume)")
     t.set_defaults(func=cmd_train)
 
@@ -469,6 +482,7 @@ def add_bench(sub):
     b.add_argument('--limit', type=int, default=40, help='data: how many shared clips to load; encoders: training clips scored')
     b.add_argument('--checkpoint', help='encoders: the model to judge (default: the shipped cpu model)')
     b.add_argument('--no-dta', action='store_true', help='encoders: skip DTA end to end')
+    b.add_argument('--sync-offsets', help="encoders: a sync_offsets.csv; adds the row 'val synced' (validation clips without their own offsets)")
     b.add_argument('--windows', type=int, default=2048, help='data: windows per timing')
     b.add_argument('--minutes', type=float, default=1.0, help='align: length of the 1080p clip it builds (minutes)')
     b.add_argument('--no-reencode', action='store_true', help='align: skip timing the re-encode (on an hour of 1080p it takes longer than align)')

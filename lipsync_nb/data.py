@@ -19,8 +19,8 @@ from .warping import WarpParams, random_frame_map, warp_targets, shift_range, wi
 # %% auto #0
 __all__ = ['MOUTH_MIRROR', 'AUDIO_FRONTENDS', 'VIDEO_SUFFIXES', 'PRE', 'stack_mouths', 'normalize_mfcc', 'phone_steps',
            'mouth_points', 'ClipData', 'model_audio', 'clip_data', 'load_clips', 'normalize_mouths', 'read_speakers',
-           'speaker_split', 'clip_weights', 'folder_clips', 'augment_mouths', 'degrade_mouths', 'augment_points',
-           'make_window', 'WindowDataset', 'make_loader', 'bench_data']
+           'speaker_split', 'clip_weights', 'folder_clips', 'read_sync_offsets', 'resync', 'augment_mouths',
+           'degrade_mouths', 'augment_points', 'make_window', 'WindowDataset', 'make_loader', 'bench_data']
 
 # %% ../nbs/05_data.ipynb #c005
 def stack_mouths(mouths:torch.Tensor, stack:int=5) -> torch.Tensor:
@@ -92,9 +92,10 @@ def clip_data(clip:Clip, cfg:Config, speaker:str='') -> ClipData:
                                         f"mouth stacks, a window needs {cfg.n_audio} (1 s of audio and 0.16 s more video)")
     return cd
 
-def load_clips(paths, cfg:Config, speakers:dict|None=None, progress:bool=True) -> list[ClipData]:
-    "Preprocess (or read from the cache) and prepare every clip in `paths`."
-    return [clip_data(preprocess(p, cfg=cfg, progress=False), cfg, (speakers or {}).get(Path(p).name, Path(p).stem))
+def load_clips(paths, cfg:Config, speakers:dict|None=None, progress:bool=True, offsets:dict|None=None) -> list[ClipData]:
+    "Preprocess (or read from the cache) and prepare every clip in `paths`, without its sync offset where `offsets` names one."
+    return [resync(clip_data(preprocess(p, cfg=cfg, progress=False), cfg, (speakers or {}).get(Path(p).name, Path(p).stem)),
+                   (offsets or {}).get(Path(p).name, 0))
             for p in tqdm(list(paths), desc='clips', disable=not progress, leave=False)]
 
 
@@ -152,6 +153,24 @@ def folder_clips(folder) -> tuple[list[Path], dict]:
     csv_path = next((c for c in (folder/'clips.csv', folder.parent/'clips.csv') if c.exists()), None)
     return paths, read_speakers(csv_path) if csv_path else {}
 
+
+# %% ../nbs/05_data.ipynb #c012t
+def read_sync_offsets(csv_path) -> dict:
+    "Clip file name → its sync offset in frames (audio frame i is heard with video frame i + offset), from a sync_offsets.csv."
+    p = Path(csv_path)
+    if not p.is_file(): raise LipsyncError(p, "no such sync-offset table")
+    try:
+        with open(p, newline='') as f: r = csv.DictReader(f); rows = list(r); cols = r.fieldnames or []
+        if not {'file', 'offset'} <= set(cols): raise ValueError
+        return {r['file']: int(r['offset']) for r in rows}
+    except (TypeError, ValueError, UnicodeDecodeError, csv.Error):
+        raise LipsyncError(p, "not a sync-offset table (columns file, offset: whole frames)") from None
+
+def resync(clip:ClipData, offset:int) -> ClipData:
+    "`clip` with its sync offset removed: the first frames of the stream that leads are dropped, so audio frame i meets video frame i."
+    if not offset: return clip
+    v0, a0 = max(0, offset), max(0, -offset)
+    return ClipData(clip.name, clip.mouths[v0:], clip.audio[a0:], clip.speaker, None if clip.points is None else clip.points[v0:])
 
 # %% ../nbs/05_data.ipynb #c014
 def augment_mouths(mouths:np.ndarray, rng:np.random.Generator) -> np.ndarray:

@@ -14,7 +14,7 @@ from .media import read_audio
 from .mouth import MOUTH, inner_lip_size
 from .audio import mfcc, phone_posteriors
 from .clip import preprocess
-from .data import ClipData, clip_data, model_audio, read_speakers, speaker_split, folder_clips
+from .data import ClipData, clip_data, model_audio, read_speakers, speaker_split, folder_clips, resync
 from .warping import random_frame_map, warp_targets
 from .encoders import sync_scores, sync_summary
 from .inference import FrameMap, embed_clip, warp_audio, swapped_frame_map
@@ -209,8 +209,8 @@ def table_figure(tables:dict, k:int):
 
 # %% ../nbs/11_evaluation.ipynb #c017
 def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, progress:bool=True, audio:bool=True,
-                     spread:int|None=None) -> tuple[list, list]:
-    "(ClipData list, 16 kHz waveforms or None) of the clips in `folder`: with a clips.csv, only the validation (`split='val'`) or training (`'train'`) speakers; `spread`: at most that many, evenly spread."
+                     spread:int|None=None, offsets:dict|None=None) -> tuple[list, list]:
+    "(ClipData list, 16 kHz waveforms or None) of the clips in `folder`: with a clips.csv, only the validation (`split='val'`) or training (`'train'`) speakers; `spread`: at most that many, evenly spread; `offsets`: sync offsets to remove (`read_sync_offsets`)."
     folder = Path(folder); paths, speakers = folder_clips(folder)
     if split == 'val' and not speakers:
         warn(folder, "no clips.csv names speakers: evaluating every clip (the model may have been trained on some)")
@@ -226,18 +226,22 @@ def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, p
         try:
             c = preprocess(p, cfg=cfg, progress=False)
             cd = clip_data(c, cfg, speakers.get(p.name, p.stem))
+            off = (offsets or {}).get(p.name, 0)
+            cd = resync(cd, off)
         except LipsyncError as e:                                  # one unusable clip does not end the evaluation
             warn(p, f"skipped: {e.problem}"); continue
-        clips.append(cd); waves.append(read_audio(p, 16000, t0=c.report.get('t0')) if audio else None)
+        clips.append(cd); waves.append(read_audio(p, 16000, t0=c.report.get('t0'))[640 * max(0, -off):] if audio else None)
     if not clips: raise LipsyncError(folder, "none of the clips could be used")
     return clips, waves
 
 # %% ../nbs/11_evaluation.ipynb #c022b
-def encoder_bench(model, cfg:Config, folder, train_limit:int=40, dta:bool=True, seed:int=0, progress:bool=True) -> list[dict]:
-    "`sync_summary` of the encoders on training and validation speakers' clips of `folder`, with DTA's per-frame error end to end."
+def encoder_bench(model, cfg:Config, folder, train_limit:int=40, dta:bool=True, seed:int=0, progress:bool=True,
+                  offsets:dict|None=None) -> list[dict]:
+    "`sync_summary` of the encoders on training and validation speakers' clips of `folder`, with DTA's per-frame error end to end; with sync `offsets`, training clips resynced and a third row, `val synced`."
     rows = []
-    for split in ('train', 'val'):
-        clips, _ = evaluation_clips(folder, cfg, split, progress=progress, audio=False, spread=train_limit if split == 'train' else None)
+    for split, offs in (('train', offsets), ('val', None)) + ((('val synced', offsets),) if offsets else ()):
+        clips, _ = evaluation_clips(folder, cfg, split.split()[0], progress=progress, audio=False, offsets=offs,
+                                    spread=train_limit if split == 'train' else None)
         clips = [c for c in clips if c.n_windows >= 51]                    # 3 s: ±25 frames around a 1 s window
         row = dict(speakers=split, **sync_summary([sync_scores(*embed_clip(model, c, cfg)) for c in clips]))
         if dta:

@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from . import __version__
 from .core import *
-from .data import (ClipData, WindowDataset, make_loader, load_clips, read_speakers, speaker_split, folder_clips)
+from .data import (ClipData, WindowDataset, make_loader, load_clips, read_speakers, speaker_split, folder_clips,
+                             read_sync_offsets)
 from .encoders import pretrain_loss, argmin_accuracy
 from .autoencoder import LipSyncModel, video_input, CHECKPOINT_FORMAT, load_checkpoint
 
@@ -145,6 +146,7 @@ class TrainOptions:
     val_fraction: float = 0.2
     progress: bool = True
     init_from: str|None = None           # start phase 2 from this phase-1 checkpoint
+    sync_offsets: str|None = None        # a sync_offsets.csv: remove the clips' own sync offsets (`resync`)
 
 def _lr_lambda(total:int, warmup:float):
     w = max(1, int(total * warmup))
@@ -163,12 +165,13 @@ def prepare_clips(opts:TrainOptions, cfg:Config, rank:int=0) -> tuple[list[ClipD
     paths, speakers = _clip_paths(opts.clips)
     if not speakers: speakers = {p.name: p.stem for p in paths}
     names = {p.name for p in paths}
+    offsets = read_sync_offsets(opts.sync_offsets) if opts.sync_offsets else None
     train_names, val_names = speaker_split({k: v for k, v in speakers.items() if k in names}, opts.val_fraction, opts.seed)
     out = {}
     for group, wanted in (('train', train_names), ('val', val_names)):
         cds = []
         for p in tqdm([p for p in paths if p.name in set(wanted)], desc=f'{group} clips', disable=not opts.progress or rank > 0, leave=False):
-            try: cds.extend(load_clips([p], cfg, speakers, progress=False))
+            try: cds.extend(load_clips([p], cfg, speakers, progress=False, offsets=offsets))
             except LipsyncError as e: warn(p, f"skipped: {e.problem}")
         out[group] = cds
     if not out['train']: raise LipsyncError(opts.clips if not isinstance(opts.clips, list) else None, "no usable clip to train on")

@@ -104,3 +104,11 @@ def test_torchrun_cli_two_cpu_processes(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     rows = [json.loads(l) for l in open(tmp_path/'run'/'metrics.jsonl')]
     assert len(rows) == 1 and rows[0]['step'] == 16 // 2 // cfg.batch_size
+
+def test_sync_offsets_are_removed_before_windows_are_drawn(tmp_path):
+    "A clip whose sound is 3 frames late (offset −3) trains on audio frame i + 3 against video frame i."
+    (tmp_path/'sync_offsets.csv').write_text('file,offset\nobama_address.mp4,-3\n')
+    tr0, _ = prepare_clips(opts(tmp_path), cfg)
+    tr1, _ = prepare_clips(opts(tmp_path, sync_offsets=str(tmp_path/'sync_offsets.csv')), cfg)
+    assert np.array_equal(tr1[0].mouths, tr0[0].mouths) and np.array_equal(tr1[0].audio[0], tr0[0].audio[3])
+    assert len(tr1[0].audio) == len(tr0[0].audio) - 3
