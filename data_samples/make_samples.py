@@ -2,7 +2,9 @@
 
 obama_address.mp4: seconds 2-12 of `tanshuai0219_edtalk_uncrop_obama.mp4` from ../shared/data/clips, a U.S.
 presidential weekly address (a work of the U.S. federal government, public domain in the U.S.), re-encoded at
-25 fps, 320x320, H.264 + AAC 16 kHz.
+25 fps, 320x320, H.264 + AAC 16 kHz. That source's sound is late by its sync offset (sync_offsets.csv: 5 frames,
+200 ms; `estimate_sync_offsets.py`), so the sample takes its audio 200 ms later than its video: the sample is in sync,
+and the re-timed audio's truth below is the truth.
 
 obama_address_retimed.wav + obama_address_retimed_truth.json: the sample's own audio re-timed by a known frame map
 (pauses held twice as long, one phrase sped up by dropping every 4th 40 ms frame; `lipsync_nb.testing.known_retiming`):
@@ -29,15 +31,28 @@ from lipsync_nb.media import VideoReader, read_audio, write_video
 from lipsync_nb.audio import loudness
 from lipsync_nb.inference import warp_audio
 from lipsync_nb.testing import known_retiming
+from lipsync_nb.data import read_sync_offsets
 
 here = Path(__file__).resolve().parent
 
 def cut(src, dst, start_s, dur_s, side):
-    a = read_audio(src, t0=0.0)
+    "Seconds start_s … start_s + dur_s of the video, with the audio that belongs to them (the source's sync offset removed)."
     frames = (cv2.resize(f, (side, side), interpolation=cv2.INTER_AREA)
               for i, f in enumerate(VideoReader(src)) if start_s * 25 <= i < (start_s + dur_s) * 25)
-    write_video(dst, frames, 25, audio=a[start_s * 16000:(start_s + dur_s) * 16000], crf=23)
+    write_video(dst, frames, 25, audio=synced_audio(src, start_s, dur_s), crf=23)
     print('wrote', dst, dst.stat().st_size // 1024, 'KiB')
+
+def sync_offset(src) -> int:
+    "The source clip's sync offset in frames (audio frame i is heard with video frame i + offset), from sync_offsets.csv."
+    return read_sync_offsets(here/'sync_offsets.csv').get(Path(src).name, 0)
+
+def synced_audio(src, start_s:float=0, dur_s:float|None=None) -> np.ndarray:
+    "The 16 kHz audio that belongs to video seconds start_s … start_s + dur_s of `src` (its sync offset removed; silence where none)."
+    a = read_audio(src, t0=0.0); a0 = int(start_s * 16000) - 640 * sync_offset(src)
+    n = len(a) - max(0, a0) if dur_s is None else int(dur_s * 16000)
+    out = np.zeros(n, a.dtype); lo = max(0, a0); part = a[lo:lo + n - (lo - a0)]
+    out[lo - a0:lo - a0 + len(part)] = part
+    return out
 
 def retimed(sample, wav, truth):
     y = read_audio(sample)
@@ -52,7 +67,7 @@ def grid_tts(clip, voices=(('espeak', 'en-us', 150), ('espeak_slow', 'en-us+f3',
     from lipsync_nb.tts import grid_sentence, synthesize_speech, place_speech, speech_bounds, speech_reference_map, write_wav
     dst = here/'grid_lbax4n.mp4'
     if not dst.exists() or '--all' in sys.argv:
-        write_video(dst, VideoReader(clip), 25, audio=read_audio(clip, t0=0.0), crf=20)
+        write_video(dst, VideoReader(clip), 25, audio=synced_audio(clip), crf=20)
         print('wrote', dst, dst.stat().st_size // 1024, 'KiB')
     own = read_audio(dst); start, _ = speech_bounds(own)
     for name, voice, wpm in voices:

@@ -15,7 +15,7 @@ __all__ = ['BENCH_CLIPS', 'BENCH_1080P', 'LONG_BASE_S', 'BENCH_ALIGN_NOTE', 'cmd
            'default_bench_clips', 'bench_data_table', 'bench_model_table', 'to_1080p', 'repeat_video',
            'long_1080p_clip', 'bench_align_table', 'torch_threads', 'cmd_bench', 'bench_encoders_table', 'read_truth',
            'check_align_args', 'cmd_align', 'cmd_evaluate', 'evaluate_adaptation_table', 'cmd_train', 'check_range',
-           'check_input_path', 'check_sync_offsets', 'check_evaluate_args', 'check_train_args', 'check_bench_args',
+           'check_input_path', 'check_evaluate_args', 'check_train_args', 'check_sync_offsets', 'check_bench_args',
            'add_preprocess', 'add_align', 'add_evaluate', 'add_train', 'add_bench', 'build_parser', 'Terminated',
            'main']
 
@@ -364,11 +364,6 @@ def check_input_path(path, folder:bool=False) -> Path:
     if folder != p.is_dir(): raise LipsyncError(p, "is a file, not a folder" if folder else "is a folder, not a file")
     return p
 
-def check_sync_offsets(path) -> dict:
-    "The clips' sync offsets of a sync_offsets.csv (`read_sync_offsets`), or a one-line error naming it."
-    from lipsync_nb.data import read_sync_offsets
-    check_input_path(path); return read_sync_offsets(path)
-
 def check_evaluate_args(a):
     check_input_path(a.clips, folder=True)
     if a.sync_offsets: check_sync_offsets(a.sync_offsets)
@@ -393,6 +388,13 @@ def check_train_args(a):
                            ('--max-steps', a.max_steps, 1, 10**9), ('--lr', a.lr, 1e-9, 1.0), ('--batch-size', a.batch_size, 1, 4096)):
         check_range(opt, v, lo, hi)
     if a.device: check_device(a.device)
+
+
+# %% ../nbs/13_cli.ipynb #c013bs
+def check_sync_offsets(path) -> dict:
+    "The clips' sync offsets of a sync_offsets.csv (`read_sync_offsets`), or a one-line error naming it."
+    from lipsync_nb.data import read_sync_offsets
+    check_input_path(path); return read_sync_offsets(path)
 
 
 # %% ../nbs/13_cli.ipynb #c013ba
