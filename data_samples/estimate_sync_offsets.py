@@ -21,7 +21,7 @@ from lipsync_nb.inference import embed_clip, global_offset
 from ablate_encoders import speaker_fold
 
 def judge(ck, split, folder):
-    "file name → (offset, confidence) of one checkpoint on the clips of `split`."
+    "file name → (offset, confidence, speaker) of one checkpoint on the clips of `split`."
     model, cfg = model_from_checkpoint(ck)
     clips, _ = evaluation_clips(folder, cfg, split, progress=False, audio=False)
     out = {}

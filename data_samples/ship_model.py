@@ -50,10 +50,6 @@ untouched {summ['untouched']:.2f}). Halving the error, the target, is not reache
 
 """
 
-def table3_rows(rows) -> str:
-    "The card's Table 3 rows from `summarize(...)[3]` (or `evaluate --json`'s `tables['3']`)."
-    return '\n'.join(f"| {r['method']} | {r['mean shift error']:.2f} | {float(r['top-1 (frames exact)']):.1%} |" for r in rows)
-
 def table3_pair(source:dict, synced:dict) -> str:
     "Table 3 rows against the sources' timing and with the clips' sync offsets removed, side by side."
     return '\n'.join(f"| {m} | {r['mean shift error']:.2f} | {float(r['top-1 (frames exact)']):.1%} | {synced[m]['mean shift error']:.2f} | "
