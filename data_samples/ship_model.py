@@ -1,4 +1,4 @@
-"""Ship a trained model as the default: python data_samples/ship_model.py CHECKPOINT METRICS [--windows 512] [--adapt JSON]
+"""Ship a trained model as the default: python data_samples/ship_model.py CHECKPOINT METRICS [--join A.pt B.pt …] [--windows 512] [--adapt JSON]
 
 `--adapt JSON` adds the card's adaptation section from `lipsync_nb evaluate --clips ../shared/data/clips --adapt --json
 JSON`; `python data_samples/ship_model.py --adapt-section JSON` rewrites only that section of the existing card.
@@ -9,12 +9,14 @@ CHECKPOINT is a phase-2 checkpoint (`lipsync_nb train`'s RUN/phase2_best.pt, or 
 learning curve (RUN/metrics.jsonl, or OUT.jsonl). Writes data_samples/lipsync_cpu.pt (weights + config, no optimizer
 state), lipsync_cpu_metrics.jsonl (the learning curve, in `learning_curves`' format) and lipsync_cpu.md (the model
 card, with validation numbers measured here on held-out speakers). Needs ../shared/data/clips (developers only).
+`--join A.pt B.pt …`: phase-1 checkpoints of the same recipe (`ablate_encoders.py`, other seeds) whose encoders join
+CHECKPOINT's side by side (`join_encoders`, `Config.ensemble`); the autoencoder stays CHECKPOINT's.
 """
 import json, sys, time, warnings
 from pathlib import Path
 import numpy as np, torch
 from lipsync_nb.core import Config, shared_clips_dir
-from lipsync_nb.autoencoder import load_checkpoint, LipSyncModel, count_parameters
+from lipsync_nb.autoencoder import load_checkpoint, LipSyncModel, count_parameters, model_from_checkpoint, join_encoders
 from lipsync_nb.training import save_checkpoint, validate, prepare_clips, TrainOptions
 from lipsync_nb.data import WindowDataset, make_loader, read_sync_offsets
 from lipsync_nb.align import align_video
@@ -55,10 +57,11 @@ def table3_pair(source:dict, synced:dict) -> str:
     return '\n'.join(f"| {m} | {r['mean shift error']:.2f} | {float(r['top-1 (frames exact)']):.1%} | {synced[m]['mean shift error']:.2f} | "
                      f"{float(synced[m]['top-1 (frames exact)']):.1%} |" for m, r in source.items() if m != 'known answer')
 
-def main(checkpoint, metrics, windows=512):
+def main(checkpoint, metrics, windows=512, join=()):
     st = load_checkpoint(checkpoint)
     cfg = Config.from_dict(st['config'])
     model = LipSyncModel(cfg); model.load_state_dict(st['model']); model.eval()
+    if join: model, cfg = join_encoders([model] + [model_from_checkpoint(p)[0] for p in join])
     out = save_checkpoint(here/'lipsync_cpu.pt', model, cfg, st['step'], st['epoch'], 2, metrics=st['metrics'])
     rows = curve_rows(metrics)
     (here/'lipsync_cpu_metrics.jsonl').write_text(''.join(json.dumps(r) + '\n' for r in rows))
@@ -97,7 +100,7 @@ subtracted, `mouth_norm=-1`), an audio encoder over hama's phone posteriors (`au
 log-probabilities every 20 ms from the pretrained, speaker-independent recognizer inside the `hama` wheel), each
 followed by a residual {cfg.context_frames}-frame temporal convolution over its per-frame embeddings
 (`context_frames={cfg.context_frames}`: every frame sees ±{cfg.context_frames // 2 * 40} ms), 128-d unit embeddings, a 3-layer 128-wide LSTM encoder and decoder with Bahdanau attention; {count_parameters(model):,}
-parameters, trained on a 2-core CPU. `lipsync_nb align` uses it by default, with `--method {DEFAULT_METHOD}`.
+parameters, trained on a 2-core CPU. {f"It holds {cfg.ensemble} such encoder pairs, trained apart (seeds), side by side (`ensemble={cfg.ensemble}`, `join_encoders`): each member's embeddings are scaled by 1/√{cfg.ensemble} and concatenated, so a distance is the root of the members' mean squared distance. " if cfg.ensemble > 1 else ''}`lipsync_nb align` uses it by default, with `--method {DEFAULT_METHOD}`.
 
 ## Data
 `../shared/data/clips`: {len(train_clips) + len(val_clips)} usable talking-face clips of research-only footage (GRID, LRS2/LRS3, VoxCeleb2,
@@ -117,7 +120,7 @@ and video frames that belong together.
   either side so every trained frame has its full context), strong augmentation (the paper's, plus blur, rescaling,
   JPEG, sensor noise, audio noise), a residual 25-frame temporal convolution on each encoder; the checkpoint with the
   best validation (offsets removed) 1 s shift exact + per-frame top-5, judged every 200 steps, was kept (step 400 of
-  1045: memorization of the training speakers grew after it);
+  1045: memorization of the training speakers grew after it){'; the other members are the same command with `--seed 1` and `--seed 2`, run side by side (two runs on two cores, so about 750 steps each in the 25 minutes; best at step 600 in both). Choosing each member by the validation speakers is early stopping on them: it flatters every row here somewhat' if cfg.ensemble > 1 else ''};
 - phase 2, the autoencoder alone, on realistic distances (`data_samples/oof_phase2.py`), starting from the previous
   shipped model's autoencoder (`--autoencoder-from`): two out-of-fold encoders (`ablate_encoders.py runs/foldK
   --minutes 12 --mouth-norm -1 --augment strong --context 25 --fold K/2 --sync-offsets data_samples/sync_offsets.csv`,
@@ -187,4 +190,9 @@ def rewrite_adapt_section(path):
 
 if __name__ == '__main__':
     if '--adapt-section' in sys.argv: rewrite_adapt_section(sys.argv[sys.argv.index('--adapt-section') + 1]); sys.exit()
-    main(sys.argv[1], sys.argv[2], int(sys.argv[sys.argv.index('--windows') + 1]) if '--windows' in sys.argv else 512)
+    join = []
+    if '--join' in sys.argv:
+        for x in sys.argv[sys.argv.index('--join') + 1:]:
+            if x.startswith('--'): break
+            join.append(x)
+    main(sys.argv[1], sys.argv[2], int(sys.argv[sys.argv.index('--windows') + 1]) if '--windows' in sys.argv else 512, join)

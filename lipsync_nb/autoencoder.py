@@ -5,6 +5,7 @@
 # %% ../nbs/07_autoencoder.ipynb #c003
 from __future__ import annotations
 import time
+from dataclasses import replace
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch
@@ -14,8 +15,9 @@ from .data import AUDIO_FRONTENDS
 
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'BahdanauAttention', 'TemporalAutoencoder', 'LipSyncModel', 'video_input', 'count_parameters',
-           'time_preset', 'load_checkpoint', 'model_from_checkpoint', 'default_checkpoint']
+__all__ = ['CHECKPOINT_FORMAT', 'ENCODER_FIELDS', 'BahdanauAttention', 'TemporalAutoencoder', 'LipSyncModel', 'video_input',
+           'count_parameters', 'time_preset', 'load_checkpoint', 'model_from_checkpoint', 'default_checkpoint',
+           'join_encoders']
 
 # %% ../nbs/07_autoencoder.ipynb #c005
 class BahdanauAttention(nn.Module):
@@ -163,3 +165,22 @@ def default_checkpoint() -> Path:
     "The trained `cpu` model shipped in `data_samples/`."
     return data_samples_dir()/'lipsync_cpu.pt'
 
+
+# %% ../nbs/07_autoencoder.ipynb #c025f
+ENCODER_FIELDS = ('audio_frontend', 'video_frontend', 'model_mouth_size', 'mouth_norm', 'audio_channels', 'video_channels',
+                  'fc_dim', 'embed_dim', 'unit_embeddings', 'context_frames', 'stack', 'n_video', 'n_audio', 'augment') + PREPROCESS_FIELDS
+
+def join_encoders(models:list, autoencoder:LipSyncModel|None=None) -> tuple[LipSyncModel, Config]:
+    "One model whose encoders are the single encoder pairs of `models` side by side (`Config.ensemble` = their number); the autoencoder (and the rest of the `Config`) of `autoencoder`, default the first model."
+    base = autoencoder if autoencoder is not None else models[0]
+    for m in models:
+        if m.cfg.ensemble != 1: raise LipsyncError(None, "join single encoder pairs, not ensembles")
+        differ = [f for f in ENCODER_FIELDS if getattr(m.cfg, f) != getattr(base.cfg, f)]
+        if differ: raise LipsyncError(None, f"encoders of different recipes cannot be joined ({', '.join(differ)} differ)")
+    cfg = replace(base.cfg, ensemble=len(models))
+    joined = LipSyncModel(cfg)
+    for part in ('audio', 'video', 'audio_context', 'video_context'):
+        if getattr(joined.encoders, part) is None: continue
+        for target, m in zip(getattr(joined.encoders, part).parts, models): target.load_state_dict(getattr(m.encoders, part).state_dict())
+    joined.autoencoder.load_state_dict(base.autoencoder.state_dict())
+    return joined.eval(), cfg

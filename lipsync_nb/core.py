@@ -79,6 +79,7 @@ class ModelConfig:
     decoder_dropout: float = 0.1     # dropout on the previous-step output embedding
     sampling_prob: float = 0.0       # noisy teacher forcing: chance that the decoder is fed a previous index off by up to ±2 in training
     context_frames: int = 0          # odd width of a temporal convolution over each encoder's per-frame embeddings (0: none, the paper)
+    ensemble: int = 1                # encoder pairs side by side (trained apart, joined by `join_encoders`): their embeddings are concatenated
 
 
 # %% ../nbs/00_core.ipynb #c008t

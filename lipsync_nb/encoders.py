@@ -11,8 +11,8 @@ from .data import stack_mouths, AUDIO_FRONTENDS
 
 # %% auto #0
 __all__ = ['conv_bn', 'AudioEncoder', 'VideoEncoder', 'LandmarkEncoder', 'PhoneEncoder', 'init_weights', 'TemporalContext',
-           'Encoders', 'contrastive_loss', 'infonce_loss', 'pretrain_loss', 'argmin_accuracy', 'segment_infonce_loss',
-           'sync_scores', 'sync_summary']
+           'Joined', 'Encoders', 'contrastive_loss', 'infonce_loss', 'pretrain_loss', 'argmin_accuracy',
+           'segment_infonce_loss', 'sync_scores', 'sync_summary']
 
 # %% ../nbs/06_encoders.ipynb #c005
 def conv_bn(conv:nn.Module, c:int, dims:int=2) -> list:
@@ -120,19 +120,33 @@ class TemporalContext(nn.Module):
         return x[:, h:x.shape[1] - h] + self.net(x.transpose(1, 2)).transpose(1, 2)
 
 # %% ../nbs/06_encoders.ipynb #c013
+class Joined(nn.Module):
+    "Streams side by side (an ensemble's members): each reads the input, or with `split` its own slice of the last axis; outputs are concatenated on the last axis."
+    def __init__(self, parts, split:int|None=None):
+        super().__init__()
+        self.parts, self.split = nn.ModuleList(parts), split
+
+    def forward(self, x:torch.Tensor, *args) -> torch.Tensor:
+        s = self.split
+        return torch.cat([p(x if s is None else x[..., i * s:(i + 1) * s], *args) for i, p in enumerate(self.parts)], -1)
+
 class Encoders(nn.Module):
-    "Audio and video encoders; `forward(audio, video)` → distances `(B, n_audio, n_video)`."
+    "Audio and video encoders; `forward(audio, video)` → distances `(B, n_audio, n_video)`. With `Config.ensemble` = k, k of each side by side."
     def __init__(self, cfg:Config):
         super().__init__()
-        self.cfg = cfg
+        self.cfg, k = cfg, cfg.ensemble
         if cfg.audio_frontend not in AUDIO_FRONTENDS: raise LipsyncError(None, f"unknown audio_frontend {cfg.audio_frontend!r}")
-        self.audio = AudioEncoder(cfg) if cfg.audio_frontend == 'mfcc' else PhoneEncoder(cfg, AUDIO_FRONTENDS[cfg.audio_frontend])
         if cfg.video_frontend not in ('conv3d', 'landmarks'): raise LipsyncError(None, f"unknown video_frontend {cfg.video_frontend!r}")
-        self.video = VideoEncoder(cfg) if cfg.video_frontend == 'conv3d' else LandmarkEncoder(cfg)
+        if k < 1: raise LipsyncError(None, f"ensemble must be at least 1, not {k}")
+        audio = lambda: AudioEncoder(cfg) if cfg.audio_frontend == 'mfcc' else PhoneEncoder(cfg, AUDIO_FRONTENDS[cfg.audio_frontend])
+        video = lambda: VideoEncoder(cfg) if cfg.video_frontend == 'conv3d' else LandmarkEncoder(cfg)
+        joined = lambda make, split=None: make() if k == 1 else Joined([make() for _ in range(k)], split)
+        self.audio, self.video = joined(audio), joined(video)
         init_weights(self)
         self.audio_context = self.video_context = None       # made after init_weights: PyTorch's own init, as measured
         if cfg.context_frames:
-            self.audio_context, self.video_context = TemporalContext(cfg.embed_dim, cfg.context_frames), TemporalContext(cfg.embed_dim, cfg.context_frames)
+            context = lambda: TemporalContext(cfg.embed_dim, cfg.context_frames)
+            self.audio_context, self.video_context = joined(context, cfg.embed_dim), joined(context, cfg.embed_dim)
 
     def embed(self, audio:torch.Tensor, video:torch.Tensor):
         "Audio `(B, Na, 20, 13)` and mouths `(B, Nv+4, S, S)` (or points `(B, Nv+4, 20, 2)`) → `(B, Na, E)`, `(B, Nv, E)`."
@@ -147,8 +161,10 @@ class Encoders(nn.Module):
         return self.audio_context(a, pad), self.video_context(v, pad)
 
     def unit(self, x:torch.Tensor) -> torch.Tensor:
-        "Embeddings onto the unit sphere when the `Config` says so (`unit_embeddings`), else unchanged."
-        return F.normalize(x, dim=-1) if self.cfg.unit_embeddings else x
+        "Embeddings onto the unit sphere when the `Config` says so (`unit_embeddings`), else unchanged; an ensemble's each member's part, scaled by 1/√k (so the squared distance is the members' mean)."
+        k = self.cfg.ensemble
+        if not self.cfg.unit_embeddings: return x
+        return F.normalize(x, dim=-1) if k == 1 else F.normalize(x.unflatten(-1, (k, -1)), dim=-1).flatten(-2) / math.sqrt(k)
 
     def forward(self, audio, video) -> torch.Tensor:
         a, v = self.embed(audio, video)
