@@ -41,8 +41,8 @@ def adapt_section(path) -> str:
                       f"{sum(r[m + ' adapted'] < r[m] for r in rows)} of {len(rows)} |" for m in methods)
     return f"""## Adapting to the speaker (`lipsync_nb evaluate --clips ../shared/data/clips --adapt --methods path dta autoencoder --sync-offsets data_samples/sync_offsets.csv`)
 Each of the {len(rows)} validation clips long enough (≥ 7.6 s; held-out speakers), with its own sync offset removed, is cut at
-60%: the encoders are fine-tuned on the first part with its own audio (`align --adapt`: the video encoder, 16 stretches
-a step, {summ['steps']} steps on average within the 60 s budget, one thread, OMP_NUM_THREADS=1; two cores reach the 40-step cap in about 30 s), then a known
+60%: the encoders are fine-tuned on the first part with its own audio (`align --adapt`: the video encoders, 16 stretches
+a step, {summ['steps']} steps on average within the 60 s budget on one thread, OMP_NUM_THREADS=1; the cap is 40), then a known
 drop/duplicate warp of the rest is aligned with the shipped and with the adapted encoders ({summ['frames']} frames scored;
 untouched {summ['untouched']:.2f}). Halving the error, the target, is not reached; on this model adapting makes DTA worse.
 
