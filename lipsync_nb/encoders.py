@@ -6,13 +6,14 @@
 from __future__ import annotations
 import math
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+from fastcore.basics import patch
 from .core import *
 from .data import stack_mouths, AUDIO_FRONTENDS
 
 # %% auto #0
 __all__ = ['conv_bn', 'AudioEncoder', 'VideoEncoder', 'LandmarkEncoder', 'PhoneEncoder', 'init_weights', 'TemporalContext',
-           'Joined', 'Encoders', 'contrastive_loss', 'infonce_loss', 'pretrain_loss', 'argmin_accuracy',
-           'segment_infonce_loss', 'sync_scores', 'sync_summary']
+           'Joined', 'check_encoder_config', 'Encoders', 'contrastive_loss', 'infonce_loss', 'pretrain_loss',
+           'argmin_accuracy', 'segment_infonce_loss', 'sync_scores', 'sync_summary']
 
 # %% ../nbs/06_encoders.ipynb #c005
 def conv_bn(conv:nn.Module, c:int, dims:int=2) -> list:
@@ -119,7 +120,7 @@ class TemporalContext(nn.Module):
         if pad: x = torch.cat([x[:, :1].expand(-1, h, -1), x, x[:, -1:].expand(-1, h, -1)], 1)
         return x[:, h:x.shape[1] - h] + self.net(x.transpose(1, 2)).transpose(1, 2)
 
-# %% ../nbs/06_encoders.ipynb #c013
+# %% ../nbs/06_encoders.ipynb #c012j
 class Joined(nn.Module):
     "Streams side by side (an ensemble's members): each reads the input, or with `split` its own slice of the last axis; outputs are concatenated on the last axis."
     def __init__(self, parts, split:int|None=None):
@@ -130,14 +131,20 @@ class Joined(nn.Module):
         s = self.split
         return torch.cat([p(x if s is None else x[..., i * s:(i + 1) * s], *args) for i, p in enumerate(self.parts)], -1)
 
+def check_encoder_config(cfg:Config):
+    "One-line refusals of front ends the encoders do not know and of an ensemble below 1."
+    if cfg.audio_frontend not in AUDIO_FRONTENDS: raise LipsyncError(None, f"unknown audio_frontend {cfg.audio_frontend!r}")
+    if cfg.video_frontend not in ('conv3d', 'landmarks'): raise LipsyncError(None, f"unknown video_frontend {cfg.video_frontend!r}")
+    if cfg.ensemble < 1: raise LipsyncError(None, f"ensemble must be at least 1, not {cfg.ensemble}")
+
+
+# %% ../nbs/06_encoders.ipynb #c013
 class Encoders(nn.Module):
     "Audio and video encoders; `forward(audio, video)` → distances `(B, n_audio, n_video)`. With `Config.ensemble` = k, k of each side by side."
     def __init__(self, cfg:Config):
         super().__init__()
         self.cfg, k = cfg, cfg.ensemble
-        if cfg.audio_frontend not in AUDIO_FRONTENDS: raise LipsyncError(None, f"unknown audio_frontend {cfg.audio_frontend!r}")
-        if cfg.video_frontend not in ('conv3d', 'landmarks'): raise LipsyncError(None, f"unknown video_frontend {cfg.video_frontend!r}")
-        if k < 1: raise LipsyncError(None, f"ensemble must be at least 1, not {k}")
+        check_encoder_config(cfg)
         audio = lambda: AudioEncoder(cfg) if cfg.audio_frontend == 'mfcc' else PhoneEncoder(cfg, AUDIO_FRONTENDS[cfg.audio_frontend])
         video = lambda: VideoEncoder(cfg) if cfg.video_frontend == 'conv3d' else LandmarkEncoder(cfg)
         joined = lambda make, split=None: make() if k == 1 else Joined([make() for _ in range(k)], split)
@@ -162,17 +169,23 @@ class Encoders(nn.Module):
 
     def unit(self, x:torch.Tensor) -> torch.Tensor:
         "Embeddings onto the unit sphere when the `Config` says so (`unit_embeddings`), else unchanged; an ensemble's each member's part, scaled by 1/√k (so the squared distance is the members' mean)."
-        k = self.cfg.ensemble
         if not self.cfg.unit_embeddings: return x
+        k = self.cfg.ensemble
         return F.normalize(x, dim=-1) if k == 1 else F.normalize(x.unflatten(-1, (k, -1)), dim=-1).flatten(-2) / math.sqrt(k)
 
-    def forward(self, audio, video) -> torch.Tensor:
-        a, v = self.embed(audio, video)
-        return torch.cdist(a.float(), v.float())
 
-    def distances(self, a:torch.Tensor, v:torch.Tensor) -> torch.Tensor:
-        "Euclidean distances between embeddings (of unit length when `unit_embeddings`)."
-        return torch.cdist(a.float(), v.float())
+# %% ../nbs/06_encoders.ipynb #c013b
+@patch
+def forward(self:Encoders, audio, video) -> torch.Tensor:
+    "Distances `(B, n_audio, n_video)` of a window's audio frames and video inputs."
+    a, v = self.embed(audio, video)
+    return torch.cdist(a.float(), v.float())
+
+@patch
+def distances(self:Encoders, a:torch.Tensor, v:torch.Tensor) -> torch.Tensor:
+    "Euclidean distances between embeddings (of unit length when `unit_embeddings`)."
+    return torch.cdist(a.float(), v.float())
+
 
 # %% ../nbs/06_encoders.ipynb #c017
 def contrastive_loss(d:torch.Tensor, target:torch.Tensor, margin:float=20.0) -> torch.Tensor:
