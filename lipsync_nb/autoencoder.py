@@ -168,10 +168,11 @@ def default_checkpoint() -> Path:
 
 # %% ../nbs/07_autoencoder.ipynb #c025f
 ENCODER_FIELDS = ('audio_frontend', 'video_frontend', 'model_mouth_size', 'mouth_norm', 'audio_channels', 'video_channels',
-                  'fc_dim', 'embed_dim', 'unit_embeddings', 'context_frames', 'stack', 'n_video', 'n_audio', 'augment') + PREPROCESS_FIELDS
+                  'fc_dim', 'embed_dim', 'unit_embeddings', 'context_frames', 'stack', 'n_video', 'n_audio') + PREPROCESS_FIELDS
 
 def join_encoders(models:list, autoencoder:LipSyncModel|None=None) -> tuple[LipSyncModel, Config]:
     "One model whose encoders are the single encoder pairs of `models` side by side (`Config.ensemble` = their number); the autoencoder (and the rest of the `Config`) of `autoencoder`, default the first model."
+    if len(models) < 2: raise LipsyncError(None, f"join at least two encoder pairs, not {len(models)}")
     base = autoencoder if autoencoder is not None else models[0]
     for m in models:
         if m.cfg.ensemble != 1: raise LipsyncError(None, "join single encoder pairs, not ensembles")

@@ -171,15 +171,14 @@ class Encoders(nn.Module):
         "Embeddings onto the unit sphere when the `Config` says so (`unit_embeddings`), else unchanged; an ensemble's each member's part, scaled by 1/√k (so the squared distance is the members' mean)."
         if not self.cfg.unit_embeddings: return x
         k = self.cfg.ensemble
-        return F.normalize(x, dim=-1) if k == 1 else F.normalize(x.unflatten(-1, (k, -1)), dim=-1).flatten(-2) / math.sqrt(k)
+        return F.normalize(x.unflatten(-1, (k, -1)), dim=-1).flatten(-2) / math.sqrt(k)
 
 
 # %% ../nbs/06_encoders.ipynb #c013b
 @patch
 def forward(self:Encoders, audio, video) -> torch.Tensor:
     "Distances `(B, n_audio, n_video)` of a window's audio frames and video inputs."
-    a, v = self.embed(audio, video)
-    return torch.cdist(a.float(), v.float())
+    return self.distances(*self.embed(audio, video))
 
 @patch
 def distances(self:Encoders, a:torch.Tensor, v:torch.Tensor) -> torch.Tensor:
