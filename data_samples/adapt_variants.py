@@ -7,7 +7,8 @@ It reads ../shared/data/clips; all variants on all 13 clips take about 40 minute
 
 The protocol of `evaluation.evaluate_adaptation` (seed 0; the validation speakers' clips of at least 190 frames: adapt on
 the first 60% with its own audio, align a known drop/duplicate warp of the rest), DTA's per-frame mean error. Variants:
-- `shipped`, `adapted`: the shipped encoders, and `adapt_encoders` as `align --adapt` runs it (the reference rows);
+- `shipped`, `adapted`: the shipped encoders, and `adapt_encoders` with the whole video encoder learning (recipe 2,
+  `parts='video'`, the default before the temporal contexts: `adapt_contexts.py` measures those);
 - `ensemble`: DTA on the shipped and the adapted encoders' distances together (the embeddings side by side);
 - `self_video`, `self_both`: self-training on the new audio: the adapted encoders' DTA path pairs each audio frame with
   a video frame; the video re-timed by that path is taken as synchronized and adapted on for 20 more steps (the video
@@ -67,7 +68,7 @@ for cd in clips:
     error = lambda fm: float(np.abs(fm[ok] - truth[ok]).mean())
     row = dict(clip=cd.name, frames=int(ok.sum()))
     shipped = embed_clip(model, warped, cfg)
-    adapted_model, _ = adapt.adapt_encoders(model, head, cfg, 600, progress=False)
+    adapted_model, _ = adapt.adapt_encoders(model, head, cfg, 600, progress=False, parts='video')
     adapted = embed_clip(adapted_model, warped, cfg); path = dta(adapted, warped, n)
     if 'shipped' in chosen: row['shipped'] = error(dta(shipped, warped, n))
     if 'adapted' in chosen: row['adapted'] = error(path)
@@ -82,7 +83,7 @@ for cd in clips:
     for k, (augment, damage, lr) in recipes.items():
         if k not in chosen: continue
         adapt.augment_mouths, adapt.degrade_mouths = augment, damage
-        try: m, _ = adapt.adapt_encoders(model, head, cfg, 600, lr=lr, progress=False)
+        try: m, _ = adapt.adapt_encoders(model, head, cfg, 600, lr=lr, progress=False, parts='video')
         finally: adapt.augment_mouths, adapt.degrade_mouths = recipe
         row[k] = error(dta(embed_clip(m, warped, cfg), warped, n))
     rows.append(row); print(json.dumps(row), flush=True)

@@ -12,19 +12,25 @@ from .core import *
 from .clip import preprocess
 from .data import ClipData, clip_data, augment_mouths, augment_points, degrade_mouths
 from .encoders import segment_infonce_loss
-from .inference import embed_clip, gated_offset
+from .inference import embed_clip, frame_embeddings, gated_offset
 from .autoencoder import default_checkpoint
 
 # %% auto #0
-__all__ = ['ADAPT_STEPS', 'ADAPT_PARTS', 'ADAPT_SEGMENTS', 'ADAPT_VERSION', 'sync_segments', 'adapt_encoders',
-           'soundtrack_offset', 'shifted_audio', 'adapt_key', 'cached_adaptation', 'adapt_to_reference']
+__all__ = ['ADAPT_PARTS', 'ADAPT_STEPS', 'ADAPT_SEGMENTS', 'ADAPT_CROP', 'ADAPT_VERSION', 'adapt_radius', 'sync_segments',
+           'context_steps', 'default_parts', 'adapt_encoders', 'soundtrack_offset', 'shifted_audio', 'adapt_key',
+           'cached_adaptation', 'adapt_to_reference']
 
 # %% ../nbs/11a_adapt.ipynb #c005
+def adapt_radius(clip:ClipData, n:int, cfg:Config, radius:int=25) -> int:
+    "The ±`radius` of negatives that `n` scored frames of `clip` allow; a one-line error below 0.8 s."
+    radius = min(radius, (n - 10) // 2)
+    if radius < 5: raise LipsyncError(clip.name, f"too short to adapt on ({n / cfg.fps:.1f} s; at least 0.8 s of face and speech)")
+    return radius
+
 def sync_segments(clip:ClipData, cfg:Config, rng:np.random.Generator, n_segments:int=4, length:int=50, radius:int=25):
     "`n_segments` random stretches of `clip`: audio `(B, L, 20, F)`, video `(B, L + 2·radius + 4, …)` (augmented), and the radius used."
     n = min(len(clip.audio), len(clip.mouths) - cfg.stack + 1)
-    radius = min(radius, (n - 10) // 2)
-    if radius < 5: raise LipsyncError(clip.name, f"too short to adapt on ({n / cfg.fps:.1f} s; at least 0.8 s of face and speech)")
+    radius = adapt_radius(clip, n, cfg, radius)
     L = min(length, n - 2 * radius); points = cfg.video_frontend != 'conv3d'
     audio, video = [], []
     for a0 in rng.integers(radius, n - L - radius + 1, n_segments):
@@ -33,25 +39,48 @@ def sync_segments(clip:ClipData, cfg:Config, rng:np.random.Generator, n_segments
         video.append(augment_points(clip.points[src], rng) if points else degrade_mouths(augment_mouths(clip.mouths[src], rng), rng))
     return torch.from_numpy(np.stack(audio)), torch.from_numpy(np.stack(video)), radius
 
-# %% ../nbs/11a_adapt.ipynb #c008
-ADAPT_STEPS = 40       # steps of 4 segments: past about 40 the held-back error grows again (the curve below)
-ADAPT_PARTS = 'video'  # which encoders learn: 'video' (default), 'audio' or 'both' (the measurement below)
-ADAPT_SEGMENTS = 16    # stretches of the clip per step: more of it in every gradient
+# %% ../nbs/11a_adapt.ipynb #c007c
+def context_steps(model, clip:ClipData, cfg:Config, rng:np.random.Generator):
+    "To adapt only `model`'s temporal contexts: their parameters, and one step's loss (a random `ADAPT_CROP`-frame stretch of `clip`)."
+    enc = model.encoders
+    a0, v0 = frame_embeddings(model, clip, cfg)            # the per-frame encoders run once, in eval mode, and do not learn
+    n = min(a0.shape[1], v0.shape[1]); crop = min(n, ADAPT_CROP)
+    radius = adapt_radius(clip, n, cfg)
+    def loss_of_step():
+        s = int(rng.integers(0, n - crop + 1))
+        a, v = enc.in_context(a0[:, s:s + crop], v0[:, s:s + crop])
+        return segment_infonce_loss(enc.unit(a)[:, radius:crop - radius], enc.unit(v), radius, cfg.temperature)
+    return [*enc.audio_context.parameters(), *enc.video_context.parameters()], loss_of_step
 
-def adapt_encoders(model, clip:ClipData, cfg:Config, seconds:float=60.0, lr:float=1e-4, seed:int=0, max_steps:int=ADAPT_STEPS,
+# %% ../nbs/11a_adapt.ipynb #c008
+ADAPT_PARTS = 'contexts'  # what learns: 'contexts' (default: both temporal contexts), or whole encoders: 'video', 'audio' or 'both'
+ADAPT_STEPS = {'contexts': 100, 'video': 40, 'audio': 40, 'both': 40}   # past these the held-back error grows again (the tables below)
+ADAPT_SEGMENTS = 16       # whole encoders: stretches of the clip per step, more of it in every gradient
+ADAPT_CROP = 750          # contexts: frames per step (30 s; a shorter clip is taken whole)
+
+def default_parts(model) -> str:
+    "`ADAPT_PARTS`, or 'video' for a model without temporal contexts (`Config.context_frames = 0`)."
+    return ADAPT_PARTS if model.encoders.audio_context is not None else 'video'
+
+def adapt_encoders(model, clip:ClipData, cfg:Config, seconds:float=60.0, lr:float=1e-4, seed:int=0, max_steps:int|None=None,
                    progress:bool=True, parts:str|None=None) -> tuple[nn.Module, dict]:
-    "A copy of `model` whose encoders (`parts`, default `ADAPT_PARTS`) are fine-tuned on `clip` (video and its own synchronized audio): `max_steps` steps, or fewer if `seconds` run out."
-    torch.manual_seed(seed); rng = np.random.default_rng(seed)
-    m = copy.deepcopy(model).cpu(); enc = m.encoders.train()
-    parts = parts or ADAPT_PARTS
-    if parts not in ('both', 'video', 'audio'): raise LipsyncError(None, f"unknown parts {parts!r}: choose both, video or audio")
-    learn = list(enc.parameters()) if parts == 'both' else list(getattr(enc, parts).parameters())
+    "A copy of `model` whose `parts` (default `default_parts`) are fine-tuned on `clip` (video and its own synchronized audio): `max_steps` steps (default `ADAPT_STEPS`), or fewer if `seconds` run out."
+    torch.manual_seed(seed); rng, t0 = np.random.default_rng(seed), time.perf_counter()     # the budget counts the setup too
+    m = copy.deepcopy(model).cpu(); enc = m.encoders
+    parts = parts or default_parts(model); max_steps = max_steps or ADAPT_STEPS.get(parts, 0)
+    if parts not in ADAPT_STEPS: raise LipsyncError(None, f"unknown parts {parts!r}: choose {', '.join(ADAPT_STEPS)}")
+    if parts == 'contexts' and enc.audio_context is None: raise LipsyncError(None, "this model has no temporal contexts to adapt (context_frames = 0)")
+    if parts == 'contexts': learn, loss_of_step = context_steps(m, clip, cfg, rng)
+    else:
+        enc.train(); learn = list(enc.parameters()) if parts == 'both' else list(getattr(enc, parts).parameters())
+        def loss_of_step():
+            audio, video, radius = sync_segments(clip, cfg, rng, ADAPT_SEGMENTS)
+            return segment_infonce_loss(*enc.embed(audio, video), radius, cfg.temperature)
     opt = torch.optim.Adam(learn, lr=lr)
-    losses, t0 = [], time.perf_counter()
+    losses = []
     with tqdm(total=max_steps, unit='step', desc='adapt', disable=not progress, leave=False) as bar:
         while len(losses) < max_steps and time.perf_counter() - t0 < seconds:
-            audio, video, radius = sync_segments(clip, cfg, rng, ADAPT_SEGMENTS)
-            loss = segment_infonce_loss(*enc.embed(audio, video), radius, cfg.temperature)
+            loss = loss_of_step()
             opt.zero_grad(set_to_none=True); loss.backward()
             nn.utils.clip_grad_norm_(learn, 5.0); opt.step()
             losses.append(loss.item())
@@ -75,11 +104,11 @@ def shifted_audio(clip:ClipData, frames:int) -> ClipData:
     return ClipData(clip.name, clip.mouths, audio, clip.speaker, clip.points)
 
 # %% ../nbs/11a_adapt.ipynb #c014
-ADAPT_VERSION = 2      # the recipe's version (2: the video encoder only, 16 segments a step): bump it when `adapt_encoders` changes, and old cache entries are ignored
+ADAPT_VERSION = 3      # the recipe's version (3: the temporal contexts; 2: the video encoder only, 16 segments a step): bump it when `adapt_encoders` changes, and old cache entries are ignored
 
 def adapt_key(files:list, checkpoint, seconds:float, seed:int=0) -> str:
     "A cache key from the content of the reference `files` and the `checkpoint`, the budget and the seed."
-    h = hashlib.sha256(f'adapt v{ADAPT_VERSION} {ADAPT_PARTS} {ADAPT_STEPS} steps of {ADAPT_SEGMENTS} {seconds:g} s seed {seed}'.encode())
+    h = hashlib.sha256(f'adapt v{ADAPT_VERSION} {ADAPT_PARTS} {ADAPT_STEPS} steps of {ADAPT_SEGMENTS} / {ADAPT_CROP} {seconds:g} s seed {seed}'.encode())
     for p in [*files, checkpoint]: h.update(file_digest(p).encode())
     return h.hexdigest()[:24]
 

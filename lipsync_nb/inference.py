@@ -17,7 +17,7 @@ from .core import *
 
 # %% auto #0
 __all__ = ['STEP_COST', 'window_starts', 'vote', 'longest_monotonic', 'fill_skipped', 'adaptive_smooth', 'finalize_path',
-           'embed_clip', 'global_offset', 'local_offsets', 'gated_offset', 'FrameMap',
+           'frame_embeddings', 'embed_clip', 'global_offset', 'local_offsets', 'gated_offset', 'FrameMap',
            'predict_windows_from_embeddings', 'predict_windows', 'path_from_predictions', 'confidence', 'window_scores',
            'monotonic_path', 'anchor_line', 'band_cost', 'path_confidence', 'probability_path', 'soft_path',
            'invert_map', 'swapped_frame_map', 'warp_audio', 'map_accuracy']
@@ -98,8 +98,8 @@ def finalize_path(smoothed:np.ndarray, n_audio:int, n_video:int) -> np.ndarray:
 
 # %% ../nbs/09_inference.ipynb #c014
 @torch.no_grad()
-def embed_clip(model, clip, cfg:Config, device:str='cpu', chunk:int=64) -> tuple[torch.Tensor, torch.Tensor]:
-    "Audio embeddings `(Ta, E)` and video-input embeddings `(T−4, E)` of a `ClipData`, in chunks."
+def frame_embeddings(model, clip, cfg:Config, device:str='cpu', chunk:int=64) -> tuple[torch.Tensor, torch.Tensor]:
+    "Per-frame audio `(1, Ta, E)` and video-input `(1, T−4, E)` embeddings of a `ClipData`, in chunks, before the temporal context."
     enc = model.encoders.eval()
     a = torch.cat([enc.audio(torch.from_numpy(np.ascontiguousarray(clip.audio[i:i + chunk * 25])).to(device)) for i in range(0, len(clip.audio), chunk * 25)])
     video = clip.mouths if cfg.video_frontend == 'conv3d' else clip.points
@@ -107,7 +107,13 @@ def embed_clip(model, clip, cfg:Config, device:str='cpu', chunk:int=64) -> tuple
     for i in range(0, n, chunk * 10):
         part = torch.from_numpy(np.ascontiguousarray(video[i:min(len(video), i + chunk * 10 + cfg.stack - 1)]))[None].to(device)
         vs.append(enc.video(part)[0])
-    a, v = enc.in_context(a[None], torch.cat(vs)[None])      # the temporal context runs over the whole clip
+    return a[None], torch.cat(vs)[None]
+
+@torch.no_grad()
+def embed_clip(model, clip, cfg:Config, device:str='cpu', chunk:int=64) -> tuple[torch.Tensor, torch.Tensor]:
+    "Audio embeddings `(Ta, E)` and video-input embeddings `(T−4, E)` of a `ClipData`: `frame_embeddings`, then the temporal context over the whole clip."
+    enc = model.encoders.eval()
+    a, v = enc.in_context(*frame_embeddings(model, clip, cfg, device, chunk))
     return enc.unit(a[0]).cpu(), enc.unit(v[0]).cpu()
 
 def global_offset(a:torch.Tensor, v:torch.Tensor, max_offset:int=125, min_overlap:int=25) -> tuple[int, float, np.ndarray]:
