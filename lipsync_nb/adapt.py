@@ -64,7 +64,7 @@ def default_parts(model) -> str:
 
 def adapt_encoders(model, clip:ClipData, cfg:Config, seconds:float=60.0, lr:float=1e-4, seed:int=0, max_steps:int|None=None,
                    progress:bool=True, parts:str|None=None) -> tuple[nn.Module, dict]:
-    "A copy of `model` whose `parts` (default `default_parts`) are fine-tuned on `clip` (video and its own synchronized audio): `max_steps` steps (default `ADAPT_STEPS`), or fewer if `seconds` run out."
+    "A copy of `model` whose `parts` (default `default_parts`) are fine-tuned on `clip` (video and its own synchronized audio): `max_steps` steps (default `ADAPT_STEPS`), or fewer (at least one) if `seconds` run out."
     torch.manual_seed(seed); rng, t0 = np.random.default_rng(seed), time.perf_counter()     # the budget counts the setup too
     m = copy.deepcopy(model).cpu(); enc = m.encoders
     parts = parts or default_parts(model); max_steps = max_steps or ADAPT_STEPS.get(parts, 0)
@@ -79,7 +79,7 @@ def adapt_encoders(model, clip:ClipData, cfg:Config, seconds:float=60.0, lr:floa
     opt = torch.optim.Adam(learn, lr=lr)
     losses = []
     with tqdm(total=max_steps, unit='step', desc='adapt', disable=not progress, leave=False) as bar:
-        while len(losses) < max_steps and time.perf_counter() - t0 < seconds:
+        while len(losses) < max_steps and (not losses or time.perf_counter() - t0 < seconds):   # at least one step
             loss = loss_of_step()
             opt.zero_grad(set_to_none=True); loss.backward()
             nn.utils.clip_grad_norm_(learn, 5.0); opt.step()
