@@ -24,11 +24,11 @@ from lipsync_nb.autoencoder import default_checkpoint, model_from_checkpoint
 warnings.simplefilter('ignore', LipsyncWarning); torch.set_num_threads(1)
 CHECK, LRS = (25, 50, 100, 200, 400), (1e-4, 3e-4, 1e-3)
 
-def adapted_along(model, clip, cfg, parts:str, lr:float, seed:int=0):
-    "The model after each of `CHECK` steps of adapting its contexts (`parts`: 'video' or 'both') on `clip`, as `adapt_encoders` does."
+def adapted_along(model, clip, cfg, contexts:str, lr:float, seed:int=0):
+    "The model after each of `CHECK` steps of adapting its temporal contexts (`contexts`: 'video' or 'both') on `clip`, as `adapt_encoders` does."
     torch.manual_seed(seed); m = copy.deepcopy(model).cpu()
     learn, loss_of_step = context_steps(m, clip, cfg, np.random.default_rng(seed))
-    if parts == 'video': learn = list(m.encoders.video_context.parameters())
+    if contexts == 'video': learn = list(m.encoders.video_context.parameters())
     opt = torch.optim.Adam(learn, lr=lr)
     for s in range(max(CHECK)):
         loss = loss_of_step(); opt.zero_grad(set_to_none=True); loss.backward()
@@ -52,9 +52,9 @@ if __name__ == '__main__':
         err = lambda m, method, e: float(np.abs(method_frame_map(m, cfg, warped, n, method, e)[ok] - truth[ok]).mean())
         e = embed_clip(model, warped, cfg)
         row = dict(clip=cd.name, frames=int(ok.sum()), untouched=err(model, 'untouched', None), dta=err(model, 'dta', e), path=err(model, 'path', e))
-        for parts in ('video', 'both'):
+        for contexts in ('video', 'both'):
             for lr in LRS:
-                for steps, m in adapted_along(model, head, cfg, parts, lr):
+                for steps, m in adapted_along(model, head, cfg, contexts, lr):
                     e = embed_clip(m, warped, cfg)
-                    for method in ('dta', 'path'): row[f'{method} {parts} {lr:g} {steps}'] = err(m, method, e)
+                    for method in ('dta', 'path'): row[f'{method} {contexts} contexts {lr:g} {steps}'] = err(m, method, e)
         print(json.dumps(row), flush=True)

@@ -43,6 +43,7 @@ def sync_segments(clip:ClipData, cfg:Config, rng:np.random.Generator, n_segments
 def context_steps(model, clip:ClipData, cfg:Config, rng:np.random.Generator):
     "To adapt only `model`'s temporal contexts: their parameters, and one step's loss (a random `ADAPT_CROP`-frame stretch of `clip`)."
     enc = model.encoders
+    if enc.audio_context is None: raise LipsyncError(None, "this model has no temporal contexts to adapt (context_frames = 0)")
     a0, v0 = frame_embeddings(model, clip, cfg)            # the per-frame encoders run once, in eval mode, and do not learn
     n = min(a0.shape[1], v0.shape[1]); crop = min(n, ADAPT_CROP)
     radius = adapt_radius(clip, n, cfg)
@@ -67,9 +68,9 @@ def adapt_encoders(model, clip:ClipData, cfg:Config, seconds:float=60.0, lr:floa
     "A copy of `model` whose `parts` (default `default_parts`) are fine-tuned on `clip` (video and its own synchronized audio): `max_steps` steps (default `ADAPT_STEPS`), or fewer (at least one) if `seconds` run out."
     torch.manual_seed(seed); rng, t0 = np.random.default_rng(seed), time.perf_counter()     # the budget counts the setup too
     m = copy.deepcopy(model).cpu(); enc = m.encoders
-    parts = parts or default_parts(model); max_steps = max_steps or ADAPT_STEPS.get(parts, 0)
+    parts = parts or default_parts(model)
     if parts not in ADAPT_STEPS: raise LipsyncError(None, f"unknown parts {parts!r}: choose {', '.join(ADAPT_STEPS)}")
-    if parts == 'contexts' and enc.audio_context is None: raise LipsyncError(None, "this model has no temporal contexts to adapt (context_frames = 0)")
+    max_steps = max_steps or ADAPT_STEPS[parts]
     if parts == 'contexts': learn, loss_of_step = context_steps(m, clip, cfg, rng)
     else:
         enc.train(); learn = list(enc.parameters()) if parts == 'both' else list(getattr(enc, parts).parameters())
