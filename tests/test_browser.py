@@ -50,7 +50,15 @@ def lab(tmp_path_factory):
     try: proc.wait(20)
     except subprocess.TimeoutExpired: proc.kill()
 
-TITLE = "document.querySelector('.js-plotly-plot .gtitle') && document.querySelector('.js-plotly-plot .gtitle').textContent"
+KERNEL = "window.jupyterapp.shell.currentWidget.sessionContext.session && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+# the distance explorer's own title: the first output area with a slider, brought into view (widgets render when their
+# output is seen; run-all leaves the view at the last cell), never whichever plotly figure happens to be first on the page
+TITLE = ("(() => { const o = [...document.querySelectorAll('.jp-OutputArea-output')].find(e => e.querySelector('.widget-slider'));"
+         " if (!o) return null; o.scrollIntoView({block: 'center'}); const t = o.querySelector('.js-plotly-plot .gtitle');"
+         " return t ? t.textContent : null; })()")
+
+STATE = ("({kernel: (" + KERNEL + ") || null, prompts: [...document.querySelectorAll('.jp-InputArea-prompt')].map(e => e.textContent).join(' '),"
+         " errors: [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')].map(e => e.textContent.slice(-400))})")
 
 def test_widgets_notebook_in_jupyterlab(lab):
     from playwright.sync_api import sync_playwright
@@ -64,21 +72,27 @@ def test_widgets_notebook_in_jupyterlab(lab):
         try:
             page.goto(f'{url}/lab/tree/widgets.ipynb?token={token}', timeout=120_000)
             page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=120_000)
-            page.wait_for_timeout(3000)                                             # the kernel starts
+            # run-all before the notebook has a live kernel runs nothing (JupyterLab skips code cells without a
+            # kernel), so wait for the session to be ready and its kernel idle; a loaded machine takes a while
+            page.wait_for_function("window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.sessionContext", timeout=120_000)
+            page.evaluate("async () => { const w = window.jupyterapp.shell.currentWidget; await w.context.ready; await w.sessionContext.ready; }")
+            page.wait_for_function(f"({KERNEL}) === 'idle'", timeout=180_000)
             page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            # the first cell must start running; if it does not, say so rather than waiting on the figure
+            page.wait_for_function(f"({KERNEL}) === 'busy' || document.querySelector('.jp-InputArea-prompt') && [...document.querySelectorAll('.jp-InputArea-prompt')].some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))", timeout=60_000)
             # the distance explorer: its slider and its figure appear once the cell has run
-            page.wait_for_function(f"({TITLE}) && ({TITLE}).startsWith('window 5')", timeout=300_000)
-            plot = page.locator('.js-plotly-plot').first
-            plot.scroll_into_view_if_needed()
+            page.wait_for_function(f"({TITLE} || '').startsWith('window 5')", timeout=300_000, polling=500)
+            explorer = page.locator('.jp-OutputArea-output').filter(has=page.locator('.widget-slider')).first
+            explorer.scroll_into_view_if_needed()
             before = page.evaluate(TITLE)
             handle = page.locator('.widget-slider .noUi-handle, .widget-slider [role=slider]').first
             handle.focus(); handle.press('ArrowRight'); handle.press('ArrowRight')
-            page.wait_for_function(f"({TITLE}) && ({TITLE}).startsWith('window 7')", timeout=60_000)   # two steps right
+            page.wait_for_function(f"({TITLE} || '').startsWith('window 7')", timeout=60_000, polling=500)   # two steps right
             after = page.evaluate(TITLE)
             assert after != before and after.startswith('window 7'), (before, after)
             page.wait_for_timeout(500)
             shot = ARTIFACTS/'widgets_distance_explorer.png'
-            page.locator('.jp-OutputArea-output').filter(has=page.locator('.js-plotly-plot')).first.screenshot(path=str(shot))
+            explorer.screenshot(path=str(shot))
             page.screenshot(path=str(ARTIFACTS/'widgets_jupyterlab.png'))
             # the other explorers, each in its own output area: attention (sliders + figure), paths (scrubber), the players
             outputs = page.locator('.jp-OutputArea-output')
@@ -99,5 +113,9 @@ def test_widgets_notebook_in_jupyterlab(lab):
             print(f"screenshots: {shot}")
             assert shot.stat().st_size > 10_000
         except Exception:
-            page.screenshot(path=str(ARTIFACTS/'widgets_failure.png')); raise
+            page.screenshot(path=str(ARTIFACTS/'widgets_failure.png'))
+            # what the notebook was doing: the kernel's state, each cell's prompt, any error it printed
+            state = page.evaluate(STATE)
+            print(f"notebook state at the failure: {state}\njupyterlab log: {(root/'lab.log').read_text()[-3000:]}")
+            raise
         finally: browser.close()
