@@ -25,7 +25,7 @@ def floor_rows(model, cfg, clips, folds=(), methods=('dta', 'path'), seed:int=0)
     "Per clip: summed absolute error of each (method, encoders) on a known warp of the held-back 40%, and the same less the clip's median signed error."
     rng, rows = np.random.default_rng(seed), []
     for cd in clips:
-        head, tail = split_clip(cd, 0.6)
+        _, tail = split_clip(cd, 0.6)                                  # the first 60% is what adapting would read
         warped, n, truth, ok = known_warp(tail, cfg, rng)
         err = lambda fm: float(np.abs(fm[ok] - truth[ok]).sum())
         row = dict(clip=cd.name, frames=int(ok.sum()), untouched=err(method_frame_map(model, cfg, warped, n, 'untouched')))

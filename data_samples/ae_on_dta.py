@@ -34,6 +34,7 @@ def ae_on_dta_rows(model, cfg, clips, encoders_of=None, warps:int=2, seed:int=0)
             err = lambda fm: float(np.abs(np.asarray(fm)[:n][ok] - truth[ok]).sum())
             line = dta_align(a, v, len(a), n_video, cfg.fps)[0]
             row = dict(clip=cd.name, frames=int(ok.sum()), dta=err(line))
+            # `align.autoencoder_path` with this line as its anchor, but the windows are decoded once for every prior
             mid = np.minimum(np.array(window_starts(n_audio, cfg.n_audio)) + cfg.n_audio // 2, len(a) - 1)
             _, mats = predict_windows_from_embeddings(model, a, v, cfg, line[mid] - mid, device='cpu', progress=False)
             for prior in PRIORS:

@@ -50,14 +50,15 @@ def lab(tmp_path_factory):
     try: proc.wait(20)
     except subprocess.TimeoutExpired: proc.kill()
 
-KERNEL = "window.jupyterapp.shell.currentWidget.sessionContext.session && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+NOTEBOOK = "window.jupyterapp.shell.currentWidget"                         # the notebook panel the page opened
+KERNEL = NOTEBOOK + "?.sessionContext?.session?.kernel?.status"
 # the distance explorer's own title: the first output area with a slider, brought into view (widgets render when their
 # output is seen; run-all leaves the view at the last cell), never whichever plotly figure happens to be first on the page
 TITLE = ("(() => { const o = [...document.querySelectorAll('.jp-OutputArea-output')].find(e => e.querySelector('.widget-slider'));"
          " if (!o) return null; o.scrollIntoView({block: 'center'}); const t = o.querySelector('.js-plotly-plot .gtitle');"
          " return t ? t.textContent : null; })()")
 
-STATE = ("({kernel: (" + KERNEL + ") || null, prompts: [...document.querySelectorAll('.jp-InputArea-prompt')].map(e => e.textContent).join(' '),"
+STATE = ("({kernel: " + KERNEL + " ?? null, prompts: [...document.querySelectorAll('.jp-InputArea-prompt')].map(e => e.textContent).join(' '),"
          " errors: [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')].map(e => e.textContent.slice(-400))})")
 
 def test_widgets_notebook_in_jupyterlab(lab):
@@ -74,12 +75,12 @@ def test_widgets_notebook_in_jupyterlab(lab):
             page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook')", timeout=120_000)
             # run-all before the notebook has a live kernel runs nothing (JupyterLab skips code cells without a
             # kernel), so wait for the session to be ready and its kernel idle; a loaded machine takes a while
-            page.wait_for_function("window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.sessionContext", timeout=120_000)
-            page.evaluate("async () => { const w = window.jupyterapp.shell.currentWidget; await w.context.ready; await w.sessionContext.ready; }")
+            page.wait_for_function(f"{NOTEBOOK}?.sessionContext", timeout=120_000)
+            page.evaluate(f"async () => {{ const w = {NOTEBOOK}; await w.context.ready; await w.sessionContext.ready; }}")
             page.wait_for_function(f"({KERNEL}) === 'idle'", timeout=180_000)
             page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
             # the first cell must start running; if it does not, say so rather than waiting on the figure
-            page.wait_for_function(f"({KERNEL}) === 'busy' || document.querySelector('.jp-InputArea-prompt') && [...document.querySelectorAll('.jp-InputArea-prompt')].some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))", timeout=60_000)
+            page.wait_for_function(f"({KERNEL}) === 'busy' || [...document.querySelectorAll('.jp-InputArea-prompt')].some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))", timeout=60_000)
             # the distance explorer: its slider and its figure appear once the cell has run
             page.wait_for_function(f"({TITLE} || '').startsWith('window 5')", timeout=300_000, polling=500)
             explorer = page.locator('.jp-OutputArea-output').filter(has=page.locator('.widget-slider')).first
@@ -115,7 +116,8 @@ def test_widgets_notebook_in_jupyterlab(lab):
         except Exception:
             page.screenshot(path=str(ARTIFACTS/'widgets_failure.png'))
             # what the notebook was doing: the kernel's state, each cell's prompt, any error it printed
-            state = page.evaluate(STATE)
+            try: state = page.evaluate(STATE)
+            except Exception as e: state = f"unreadable ({e})"               # never hide the failure itself
             print(f"notebook state at the failure: {state}\njupyterlab log: {(root/'lab.log').read_text()[-3000:]}")
             raise
         finally: browser.close()
