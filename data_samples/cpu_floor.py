@@ -1,0 +1,68 @@
+"""Where align's time goes, part by part, in processor seconds: what bounds its speed on this machine.
+
+    python data_samples/cpu_floor.py [VIDEO] [--cores N]
+
+Runs each part of `align` alone, one after another, on VIDEO (default: `bench align`'s 60 s 1080p clip) and prints its
+wall time and its processor seconds (all threads): decoding every frame and nothing else (`bench align`'s decode floor),
+decoding as preprocessing does (grey, scaled), the face tracking with that decoding, hama's phone recognizer on the
+soundtrack, the model part (embeddings and the default method) and the remux. Parts that run side by side share the
+cores, so on N cores align cannot take less wall time than the sum of its parts' processor seconds / N. The last lines
+set that bound beside `bench align`'s targets (end to end >= 6x real time; preprocessing <= 2x the decode floor).
+"""
+import argparse, os, resource, sys, time, warnings
+from pathlib import Path
+import numpy as np
+from lipsync_nb.core import LipsyncWarning, Config, DEFAULT_METHOD, format_table
+from lipsync_nb.cli import long_1080p_clip
+from lipsync_nb.media import VideoReader, probe, read_audio
+from lipsync_nb.mouth import track_mouths, working_scale, face_models
+from lipsync_nb.audio import phone_posteriors, _phone_recognizer, mfcc
+from lipsync_nb.autoencoder import default_checkpoint, model_from_checkpoint
+from lipsync_nb.clip import preprocess
+from lipsync_nb.data import clip_data
+from lipsync_nb.align import align_clip, retime_video
+warnings.simplefilter('ignore', LipsyncWarning)
+
+def cpu() -> float: r = resource.getrusage(resource.RUSAGE_SELF); return r.ru_utime + r.ru_stime
+
+def timed(name, f, rows):
+    "Run `f()`, add a row (part, wall s, processor s), return its result."
+    c, t = cpu(), time.perf_counter(); out = f()
+    rows.append(dict(part=name, wall_s=round(time.perf_counter() - t, 2), cpu_s=round(cpu() - c, 2))); return out
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('video', nargs='?'); ap.add_argument('--cores', type=int, default=len(os.sched_getaffinity(0)))
+    a = ap.parse_args()
+    video = Path(a.video) if a.video else long_1080p_clip(60)
+    dur, info = probe(video).duration, probe(video)
+    model, cfg = model_from_checkpoint(default_checkpoint())
+    face_models(); _phone_recognizer(); mfcc(np.zeros(16000, np.float32))          # loaded once, not counted
+    scale = working_scale(video, cfg); side = int(round(max(info.width, info.height) * scale)) if scale < 0.95 else None
+    rows = []
+    timed('decode floor (every frame, nothing else)', lambda: sum(1 for _ in VideoReader(video, raw=True)), rows)
+    timed(f'decode as preprocessing does (grey, longest side {side or max(info.width, info.height)} px)',
+          lambda: sum(1 for _ in VideoReader(video, cfg.fps, gray=True, max_side=side)), rows)
+    timed('face tracking with that decoding', lambda: track_mouths(video, cfg, progress=False), rows)
+    y = timed('soundtrack read + MFCC', lambda: (lambda y: (mfcc(y, cfg), y)[1])(read_audio(video, cfg.sample_rate)), rows)
+    timed("phones (hama's recognizer)", lambda: phone_posteriors(y, cfg), rows)
+    clip = preprocess(video, cfg=cfg, progress=False)                              # cached after the first run
+    cd = clip_data(clip, cfg)
+    timed(f'model part ({DEFAULT_METHOD})', lambda: align_clip(model, cd, cfg, method=DEFAULT_METHOD), rows)
+    fm = align_clip(model, cd, cfg, method=DEFAULT_METHOD).frame_map
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        timed('remux', lambda: retime_video(video, fm, Path(tmp)/'remux.mp4', progress=False, retime='remux'), rows)
+    print(f"{video.name}: {dur:.1f} s, {info.width}x{info.height}; each part alone, one after another")
+    print(format_table(rows))
+    by = {r['part'].split(' (')[0]: r for r in rows}
+    floor_wall = rows[0]['wall_s']
+    pre_cpu = rows[2]['cpu_s'] + rows[3]['cpu_s'] + rows[4]['cpu_s']
+    all_cpu = pre_cpu + by['model part']['cpu_s'] + by['remux']['cpu_s']
+    print(f"\nprocessor seconds: preprocessing {pre_cpu:.1f} (tracking {rows[2]['cpu_s']:.1f} + soundtrack {rows[3]['cpu_s']:.1f} + phones {rows[4]['cpu_s']:.1f}); align in all {all_cpu:.1f}")
+    print(f"on {a.cores} cores, at best: preprocessing {pre_cpu / a.cores:.1f} s = {pre_cpu / a.cores / floor_wall:.2f}x the decode floor "
+          f"({floor_wall:.1f} s; target <= 2x); align end to end {all_cpu / a.cores:.1f} s = {dur / (all_cpu / a.cores):.2f}x real time (target >= 6x)")
+    print(f"the decode floor and the phones alone: {(rows[0]['cpu_s'] + rows[4]['cpu_s']) / a.cores:.1f} s on {a.cores} cores = "
+          f"{dur / ((rows[0]['cpu_s'] + rows[4]['cpu_s']) / a.cores):.2f}x real time")
+
+if __name__ == '__main__': main()
