@@ -9,7 +9,7 @@ soundtrack, the model part (embeddings and the default method) and the remux. Pa
 cores, so on N cores align cannot take less wall time than the sum of its parts' processor seconds / N. The last lines
 set that bound beside `bench align`'s targets (end to end >= 6x real time; preprocessing <= 2x the decode floor).
 """
-import argparse, os, resource, sys, time, warnings
+import argparse, os, resource, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
 from lipsync_nb.core import LipsyncWarning, Config, DEFAULT_METHOD, format_table
@@ -35,7 +35,7 @@ def main():
     ap.add_argument('video', nargs='?'); ap.add_argument('--cores', type=int, default=len(os.sched_getaffinity(0)))
     a = ap.parse_args()
     video = Path(a.video) if a.video else long_1080p_clip(60)
-    dur, info = probe(video).duration, probe(video)
+    info = probe(video); dur = info.duration
     model, cfg = model_from_checkpoint(default_checkpoint())
     face_models(); _phone_recognizer(); mfcc(np.zeros(16000, np.float32))          # loaded once, not counted
     scale = working_scale(video, cfg); side = int(round(max(info.width, info.height) * scale)) if scale < 0.95 else None
@@ -50,7 +50,6 @@ def main():
     cd = clip_data(clip, cfg)
     timed(f'model part ({DEFAULT_METHOD})', lambda: align_clip(model, cd, cfg, method=DEFAULT_METHOD), rows)
     fm = align_clip(model, cd, cfg, method=DEFAULT_METHOD).frame_map
-    import tempfile
     with tempfile.TemporaryDirectory() as tmp:
         timed('remux', lambda: retime_video(video, fm, Path(tmp)/'remux.mp4', progress=False, retime='remux'), rows)
     print(f"{video.name}: {dur:.1f} s, {info.width}x{info.height}; each part alone, one after another")
