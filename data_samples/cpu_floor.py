@@ -4,18 +4,21 @@
 
 Runs each part of `align` alone, one after another, on VIDEO (default: `bench align`'s 60 s 1080p clip) and prints its
 wall time and its processor seconds (all threads): decoding every frame and nothing else (`bench align`'s decode floor),
-decoding as preprocessing does (grey, scaled), the face tracking with that decoding, hama's phone recognizer on the
-soundtrack, the model part (embeddings and the default method) and the remux. Parts that run side by side share the
+decoding as preprocessing does (grey, scaled), the face tracking with that decoding, then, timed on 400 frames and
+scaled to the clip, the landmarks alone and the mouth crops alone, hama's phone recognizer on the soundtrack, the
+model part (embeddings and the default method) and the remux. Parts that run side by side share the
 cores, so on N cores align cannot take less wall time than the sum of its parts' processor seconds / N. The last lines
-set that bound beside `bench align`'s targets (end to end >= 6x real time; preprocessing <= 2x the decode floor).
+set that bound beside `bench align`'s targets (end to end >= 6x real time; preprocessing <= 2x the decode floor),
+and the bound of the least that preprocessing must do: decode every frame, run the phones, fit the landmarks and cut
+the mouths of every frame.
 """
-import argparse, os, resource, tempfile, time, warnings
+import argparse, itertools, os, resource, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
 from lipsync_nb.core import LipsyncWarning, Config, DEFAULT_METHOD, format_table
 from lipsync_nb.cli import long_1080p_clip
 from lipsync_nb.media import VideoReader, probe, read_audio
-from lipsync_nb.mouth import track_mouths, working_scale, face_models
+from lipsync_nb.mouth import track_mouths, working_scale, face_models, detect_faces, pick_face, fit_landmarks, crop_geometry, crop_mouth, _square_patch, eye_distance, PATCH_MARGIN, MOUTH
 from lipsync_nb.audio import phone_posteriors, _phone_recognizer, mfcc
 from lipsync_nb.autoencoder import default_checkpoint, model_from_checkpoint
 from lipsync_nb.clip import preprocess
@@ -30,6 +33,23 @@ def timed(name, f, rows):
     c, t = cpu(), time.perf_counter(); out = f()
     rows.append(dict(part=name, wall_s=round(time.perf_counter() - t, 2), cpu_s=round(cpu() - c, 2))); return out
 
+def per_frame_rows(video, cfg, side, n_frames:int, sample:int=400) -> list[dict]:
+    "Processor seconds of the landmarks alone and of the mouth patch + crop alone, timed on `sample` decoded frames, scaled to `n_frames`."
+    frames = list(itertools.islice(VideoReader(video, cfg.fps, gray=True, max_side=side), sample))
+    box = pick_face(detect_faces(frames[0], cfg), frames[0].shape)
+    lm = fit_landmarks(frames[0], box); patch_px = int(round(PATCH_MARGIN * cfg.mouth_size))
+    centre, angle, crop_side = crop_geometry(lm[None], cfg, cfg.fps)
+    c = cpu()
+    for g in frames: fit_landmarks(g, box)
+    t_lm = (cpu() - c) / len(frames) * n_frames; c = cpu()
+    for g in frames:
+        m = lm[MOUTH].mean(0)
+        patch, origin, scale = _square_patch(g, m[0], m[1], PATCH_MARGIN * cfg.crop_scale * float(eye_distance(lm)), patch_px)
+        crop_mouth(patch, np.array(origin, np.float64), scale, centre[0], angle[0], crop_side[0], cfg.mouth_size)
+    t_crop = (cpu() - c) / len(frames) * n_frames
+    return [dict(part=f'landmarks alone (every frame; {sample} timed)', wall_s='-', cpu_s=round(t_lm, 2)),
+            dict(part=f'mouth patch + crop alone (every frame; {sample} timed)', wall_s='-', cpu_s=round(t_crop, 2))]
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('video', nargs='?'); ap.add_argument('--cores', type=int, default=len(os.sched_getaffinity(0)))
@@ -43,7 +63,8 @@ def main():
     timed('decode floor (every frame, nothing else)', lambda: sum(1 for _ in VideoReader(video, raw=True)), rows)
     timed(f'decode as preprocessing does (grey, longest side {side or max(info.width, info.height)} px)',
           lambda: sum(1 for _ in VideoReader(video, cfg.fps, gray=True, max_side=side)), rows)
-    timed('face tracking with that decoding', lambda: track_mouths(video, cfg, progress=False), rows)
+    track = timed('face tracking with that decoding', lambda: track_mouths(video, cfg, progress=False), rows)
+    rows += per_frame_rows(video, cfg, side, len(track.mouths))
     y = timed('soundtrack read + MFCC', lambda: (lambda y: (mfcc(y, cfg), y)[1])(read_audio(video, cfg.sample_rate)), rows)
     timed("phones (hama's recognizer)", lambda: phone_posteriors(y, cfg), rows)
     clip = preprocess(video, cfg=cfg, progress=False)                              # cached after the first run
@@ -54,14 +75,15 @@ def main():
         timed('remux', lambda: retime_video(video, fm, Path(tmp)/'remux.mp4', progress=False, retime='remux'), rows)
     print(f"{video.name}: {dur:.1f} s, {info.width}x{info.height}; each part alone, one after another")
     print(format_table(rows))
-    by = {r['part'].split(' (')[0]: r for r in rows}
-    floor_wall = rows[0]['wall_s']
-    pre_cpu = rows[2]['cpu_s'] + rows[3]['cpu_s'] + rows[4]['cpu_s']
-    all_cpu = pre_cpu + by['model part']['cpu_s'] + by['remux']['cpu_s']
-    print(f"\nprocessor seconds: preprocessing {pre_cpu:.1f} (tracking {rows[2]['cpu_s']:.1f} + soundtrack {rows[3]['cpu_s']:.1f} + phones {rows[4]['cpu_s']:.1f}); align in all {all_cpu:.1f}")
+    by = {r['part'].split(' (')[0]: r['cpu_s'] for r in rows}
+    floor_wall, floor_cpu, phones = rows[0]['wall_s'], by['decode floor'], by["phones"]
+    pre_cpu = by['face tracking with that decoding'] + by['soundtrack read + MFCC'] + phones
+    all_cpu = pre_cpu + by['model part'] + by['remux']
+    print(f"\nprocessor seconds: preprocessing {pre_cpu:.1f} (tracking {by['face tracking with that decoding']:.1f} + soundtrack {by['soundtrack read + MFCC']:.1f} + phones {phones:.1f}); align in all {all_cpu:.1f}")
     print(f"on {a.cores} cores, at best: preprocessing {pre_cpu / a.cores:.1f} s = {pre_cpu / a.cores / floor_wall:.2f}x the decode floor "
           f"({floor_wall:.1f} s; target <= 2x); align end to end {all_cpu / a.cores:.1f} s = {dur / (all_cpu / a.cores):.2f}x real time (target >= 6x)")
-    print(f"the decode floor and the phones alone: {(rows[0]['cpu_s'] + rows[4]['cpu_s']) / a.cores:.1f} s on {a.cores} cores = "
-          f"{dur / ((rows[0]['cpu_s'] + rows[4]['cpu_s']) / a.cores):.2f}x real time")
+    least = floor_cpu + phones + by['landmarks alone'] + by['mouth patch + crop alone']
+    print(f"the decode floor, the phones, the landmarks and the mouth crops alone: {least:.1f} processor-seconds; on {a.cores} cores "
+          f"at best {least / a.cores:.1f} s = {least / a.cores / floor_wall:.2f}x the decode floor, {dur / (least / a.cores):.2f}x real time")
 
 if __name__ == '__main__': main()
