@@ -15,10 +15,10 @@ the mouths of every frame.
 import argparse, itertools, os, resource, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
-from lipsync_nb.core import LipsyncWarning, Config, DEFAULT_METHOD, format_table
+from lipsync_nb.core import LipsyncWarning, DEFAULT_METHOD, format_table
 from lipsync_nb.cli import long_1080p_clip
 from lipsync_nb.media import VideoReader, probe, read_audio
-from lipsync_nb.mouth import track_mouths, working_scale, face_models, detect_faces, pick_face, fit_landmarks, crop_geometry, crop_mouth, _square_patch, eye_distance, PATCH_MARGIN, MOUTH
+from lipsync_nb.mouth import track_mouths, working_scale, face_models, detect_faces, pick_face, fit_landmarks, crop_geometry, crop_mouth, MouthTracker
 from lipsync_nb.audio import phone_posteriors, _phone_recognizer, mfcc
 from lipsync_nb.autoencoder import default_checkpoint, model_from_checkpoint
 from lipsync_nb.clip import preprocess
@@ -37,18 +37,21 @@ def per_frame_rows(video, cfg, side, n_frames:int, sample:int=400) -> list[dict]
     "Processor seconds of the landmarks alone and of the mouth patch + crop alone, timed on `sample` decoded frames, scaled to `n_frames`."
     frames = list(itertools.islice(VideoReader(video, cfg.fps, gray=True, max_side=side), sample))
     box = pick_face(detect_faces(frames[0], cfg), frames[0].shape)
-    lm = fit_landmarks(frames[0], box); patch_px = int(round(PATCH_MARGIN * cfg.mouth_size))
+    lm, tracker = fit_landmarks(frames[0], box), MouthTracker(cfg)          # the tracker's own patch cutting
     centre, angle, crop_side = crop_geometry(lm[None], cfg, cfg.fps)
     c = cpu()
     for g in frames: fit_landmarks(g, box)
     t_lm = (cpu() - c) / len(frames) * n_frames; c = cpu()
     for g in frames:
-        m = lm[MOUTH].mean(0)
-        patch, origin, scale = _square_patch(g, m[0], m[1], PATCH_MARGIN * cfg.crop_scale * float(eye_distance(lm)), patch_px)
+        patch, origin, scale = tracker._make_patch(g, lm)
         crop_mouth(patch, np.array(origin, np.float64), scale, centre[0], angle[0], crop_side[0], cfg.mouth_size)
     t_crop = (cpu() - c) / len(frames) * n_frames
     return [dict(part=f'landmarks alone (every frame; {sample} timed)', wall_s='-', cpu_s=round(t_lm, 2)),
             dict(part=f'mouth patch + crop alone (every frame; {sample} timed)', wall_s='-', cpu_s=round(t_crop, 2))]
+
+def soundtrack(video, cfg) -> np.ndarray:
+    "The soundtrack at `cfg.sample_rate` and its MFCC (computed, not kept): what the audio thread does before the phones."
+    y = read_audio(video, cfg.sample_rate); mfcc(y, cfg); return y
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -65,12 +68,10 @@ def main():
           lambda: sum(1 for _ in VideoReader(video, cfg.fps, gray=True, max_side=side)), rows)
     track = timed('face tracking with that decoding', lambda: track_mouths(video, cfg, progress=False), rows)
     rows += per_frame_rows(video, cfg, side, len(track.mouths))
-    y = timed('soundtrack read + MFCC', lambda: (lambda y: (mfcc(y, cfg), y)[1])(read_audio(video, cfg.sample_rate)), rows)
+    y = timed('soundtrack read + MFCC', lambda: soundtrack(video, cfg), rows)
     timed("phones (hama's recognizer)", lambda: phone_posteriors(y, cfg), rows)
-    clip = preprocess(video, cfg=cfg, progress=False)                              # cached after the first run
-    cd = clip_data(clip, cfg)
-    timed(f'model part ({DEFAULT_METHOD})', lambda: align_clip(model, cd, cfg, method=DEFAULT_METHOD), rows)
-    fm = align_clip(model, cd, cfg, method=DEFAULT_METHOD).frame_map
+    cd = clip_data(preprocess(video, cfg=cfg, progress=False), cfg)     # the model's input (preprocessing cached after the first run)
+    fm = timed(f'model part ({DEFAULT_METHOD})', lambda: align_clip(model, cd, cfg, method=DEFAULT_METHOD), rows).frame_map
     with tempfile.TemporaryDirectory() as tmp:
         timed('remux', lambda: retime_video(video, fm, Path(tmp)/'remux.mp4', progress=False, retime='remux'), rows)
     print(f"{video.name}: {dur:.1f} s, {info.width}x{info.height}; each part alone, one after another")
