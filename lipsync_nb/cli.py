@@ -234,16 +234,18 @@ def cmd_bench(a):
 def bench_encoders_table(a):
     "`lipsync_nb bench encoders`: the encoders on training vs validation speakers (`encoder_bench`)."
     from lipsync_nb.evaluation import encoder_bench
+    from lipsync_nb.data import sync_offset_doubts
     from lipsync_nb.autoencoder import default_checkpoint, model_from_checkpoint
     folder = Path(a.clips[0]) if a.clips else shared_clips_dir(required=False)
     if folder is None: raise LipsyncError(None, "bench encoders needs a folder of clips with a clips.csv (give DIR; ../shared/data/clips is absent)")
     ck = Path(a.checkpoint) if a.checkpoint else default_checkpoint()
     model, cfg = model_from_checkpoint(ck)
     t = time.perf_counter()
+    offsets = check_sync_offsets(a.sync_offsets) if a.sync_offsets else None
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', LipsyncWarning)
-        rows = encoder_bench(model, cfg, folder, a.limit, dta=not a.no_dta, progress=not a.quiet,
-                             offsets=check_sync_offsets(a.sync_offsets) if a.sync_offsets else None)
+        rows = encoder_bench(model, cfg, folder, a.limit, dta=not a.no_dta, progress=not a.quiet, offsets=offsets,
+                             doubtful=sync_offset_doubts(a.sync_offsets) if offsets else None)
     print(format_table(rows))
     print(f"(checkpoint {ck.name}; top1/top5: rank of each audio frame's own video input among the 51 within ±25 frames; "
           f"shift: 1 s windows every 5 frames, offset of least mean distance in ±25; dta/untouched: per-frame mean error "
@@ -484,7 +486,7 @@ def add_bench(sub):
     b.add_argument('--limit', type=int, default=40, help='data: how many shared clips to load; encoders: training clips scored')
     b.add_argument('--checkpoint', help='encoders: the model to judge (default: the shipped cpu model)')
     b.add_argument('--no-dta', action='store_true', help='encoders: skip DTA end to end')
-    b.add_argument('--sync-offsets', help="encoders: a sync_offsets.csv; adds the row 'val synced' (validation clips without their own offsets)")
+    b.add_argument('--sync-offsets', help="encoders: a sync_offsets.csv; adds the row 'val synced' (validation clips without their own offsets) and, where it keeps its judges, 'val agreed' (only the clips whose judges' median is that offset)")
     b.add_argument('--windows', type=int, default=2048, help='data: windows per timing')
     b.add_argument('--minutes', type=float, default=1.0, help='align: length of the 1080p clip it builds (minutes)')
     b.add_argument('--no-reencode', action='store_true', help='align: skip timing the re-encode (on an hour of 1080p it takes longer than align)')

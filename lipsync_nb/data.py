@@ -19,8 +19,9 @@ from .warping import WarpParams, random_frame_map, warp_targets, shift_range, wi
 # %% auto #0
 __all__ = ['MOUTH_MIRROR', 'AUDIO_FRONTENDS', 'VIDEO_SUFFIXES', 'PRE', 'stack_mouths', 'normalize_mfcc', 'phone_steps',
            'mouth_points', 'ClipData', 'model_audio', 'clip_data', 'load_clips', 'normalize_mouths', 'read_speakers',
-           'speaker_split', 'clip_weights', 'folder_clips', 'read_sync_offsets', 'resync', 'augment_mouths',
-           'degrade_mouths', 'augment_points', 'make_window', 'WindowDataset', 'make_loader', 'bench_data']
+           'speaker_split', 'clip_weights', 'folder_clips', 'read_sync_offsets', 'read_sync_judges',
+           'sync_offset_doubts', 'resync', 'augment_mouths', 'degrade_mouths', 'augment_points', 'make_window',
+           'WindowDataset', 'make_loader', 'bench_data']
 
 # %% ../nbs/05_data.ipynb #c005
 def stack_mouths(mouths:torch.Tensor, stack:int=5) -> torch.Tensor:
@@ -165,6 +166,21 @@ def read_sync_offsets(csv_path) -> dict:
         return {r['file']: int(r['offset']) for r in rows}
     except (TypeError, ValueError, UnicodeDecodeError, csv.Error):
         raise LipsyncError(p, "not a sync-offset table (columns file, offset: whole frames)") from None
+
+def read_sync_judges(csv_path) -> dict|None:
+    "Clip file name → the median of its judges' offsets (column `judges`: `+1 -1 +0 …`, whole frames) in a sync_offsets.csv; None if it has no judges."
+    p = Path(csv_path); read_sync_offsets(p)                                  # the same one-line errors
+    with open(p, newline='') as f: r = csv.DictReader(f); rows = list(r)
+    if 'judges' not in (r.fieldnames or []): return None
+    try: return {r['file']: int(np.round(np.median([int(j) for j in r['judges'].split()]))) for r in rows}
+    except (TypeError, ValueError): raise LipsyncError(p, "its judges column is not whole frames separated by spaces") from None
+
+def sync_offset_doubts(csv_path) -> set|None:
+    "The clips of a sync_offsets.csv whose judges' median offset is not the offset the table removes; None if it has no judges."
+    judged = read_sync_judges(csv_path)
+    if judged is None: return None
+    offsets = read_sync_offsets(csv_path)
+    return {k for k, v in judged.items() if v != offsets[k]}
 
 def resync(clip:ClipData, offset:int) -> ClipData:
     "`clip` with its sync offset removed: the first frames of the stream that leads are dropped, so audio frame i meets video frame i."

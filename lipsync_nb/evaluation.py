@@ -236,13 +236,17 @@ def evaluation_clips(folder, cfg:Config, split:str='val', limit:int|None=None, p
 
 # %% ../nbs/11_evaluation.ipynb #c022b
 def encoder_bench(model, cfg:Config, folder, train_limit:int=40, dta:bool=True, seed:int=0, progress:bool=True,
-                  offsets:dict|None=None) -> list[dict]:
-    "`sync_summary` of the encoders on training and validation speakers' clips of `folder`, with DTA's per-frame error end to end; with sync `offsets`, training clips resynced and a third row, `val synced`."
-    rows = []
-    for split, offs in (('train', offsets), ('val', None)) + ((('val synced', offsets),) if offsets else ()):
-        clips, _ = evaluation_clips(folder, cfg, split.split()[0], progress=progress, audio=False, offsets=offs,
-                                    spread=train_limit if split == 'train' else None)
-        clips = [c for c in clips if c.n_windows >= 51]                    # 3 s: ±25 frames around a 1 s window
+                  offsets:dict|None=None, doubtful:set|None=None) -> list[dict]:
+    "`sync_summary` of the encoders on training and validation speakers' clips of `folder`, with DTA's per-frame error end to end; with sync `offsets`, training clips resynced and a third row, `val synced`; with `doubtful` clips (`sync_offset_doubts`), a fourth, `val agreed`: `val synced` without them."
+    rows, splits = [], (('train', offsets), ('val', None)) + ((('val synced', offsets),) if offsets else ())
+    for split, offs in splits + ((('val agreed', offsets),) if offsets and doubtful is not None else ()):
+        if split == 'val agreed':
+            clips = [c for c in clips if c.name not in doubtful]           # the `val synced` clips without doubt
+            if not clips: continue
+        else:
+            clips, _ = evaluation_clips(folder, cfg, split.split()[0], progress=progress, audio=False, offsets=offs,
+                                        spread=train_limit if split == 'train' else None)
+            clips = [c for c in clips if c.n_windows >= 51]                # 3 s: ±25 frames around a 1 s window
         row = dict(speakers=split, **sync_summary([sync_scores(*embed_clip(model, c, cfg)) for c in clips]))
         if dta:
             t3 = {r['method']: r for r in summarize(evaluate(model, cfg, clips, ('dta',), 1, seed, progress=False))[3]}
