@@ -2,7 +2,7 @@
 
     python data_samples/ablate_encoders.py OUT [--minutes 10] [--objective segments|windows (with --segment 25)] [--mouth-norm -1]
            [--augment base|strong] [--audio phones|mfcc|mfcc+phones] [--frontend conv3d|landmarks] [--motion] [--seed 0]
-           [--context W] [--shift-loss 1] [--fold K/N] [--sync-offsets CSV]
+           [--context W] [--shift-loss 1] [--fold K/N] [--speaker-fraction F] [--sync-offsets CSV]
 
 Writes OUT.pt (the best evaluation, by validation 1 s shift exact + per-frame top-5) and OUT.jsonl (every evaluation:
 `sync_summary` of validation speakers and of a sample of training speakers). Needs ../shared/data/clips (developers
@@ -10,7 +10,8 @@ only). The audio front end is the package's (`--audio phones`: hama's 191 phone 
 `cpu` preset reads). `--fold K/N` leaves the training speakers of fold K out: the encoders phase 2 learns its
 distances from on clips they never saw (`data_samples/oof_phase2.py`). `--context W` gives both encoders the package's
 `TemporalContext` (`Config.context_frames`; segments then carry W//2 extra frames either side, so every trained frame
-has its full context); `--shift-loss λ` adds λ × an InfoNCE over the offsets of 1 s windows of mean distance (the
+has its full context); `--speaker-fraction F` trains on a fraction of the training speakers (nested subsets: the
+learning curve over how much footage there is); `--shift-loss λ` adds λ × an InfoNCE over the offsets of 1 s windows of mean distance (the
 SyncNet shift test the bench scores, trained directly). `--sync-offsets CSV` removes the sync offsets of that table
 (`estimate_sync_offsets.py`, `read_sync_offsets`) from the clips it names: training windows pair the frames that belong
 together, and the validation speakers are judged twice, against their sources' timing (`val`) and with their offsets
@@ -74,6 +75,7 @@ def main():
     p.add_argument('--shift-loss', type=float, default=0, help='weight of a second loss: InfoNCE over the offsets of 1 s windows of mean distance')
     p.add_argument('--shift-temperature', type=float, default=0.05)
     p.add_argument('--fold', default=None, help="K/N: train only on the training speakers outside fold K of N (out-of-fold encoders for phase 2)")
+    p.add_argument('--speaker-fraction', type=float, default=1.0, help="train on this fraction of the training speakers (nested: a smaller fraction's speakers are all in a larger one's)")
     p.add_argument('--sync-offsets', default=None, help='a sync_offsets.csv: remove those clips\' offsets (training and the val_synced judgement)')
     p.add_argument('--train-source-timing', action='store_true', help='with --sync-offsets: train on the sources\' timing all the same (the control)')
     a = p.parse_args()
@@ -90,6 +92,9 @@ def main():
     if a.fold:
         k, n = (int(x) for x in a.fold.split('/'))
         train = [c for c in train if speaker_fold(c.speaker, n) != k]
+    if a.speaker_fraction < 1:
+        train = [c for c in train if speaker_fold(c.speaker, 1000) < a.speaker_fraction * 1000]
+        print(f"{len(train)} training clips of {len({c.speaker for c in train})} speakers, {sum(len(c.audio) for c in train) / 1500:.1f} min", flush=True)
     if a.motion:
         for c in train + val + (val_synced or []): c.mouths = mouth_motion(c.mouths)
     judge_train = [c for c in train if c.n_windows >= 51 and c.speaker != 'grid_s1'][::4][:30]
